@@ -1,0 +1,1 @@
+"""Economic shock propagation (issue 3)."""
