@@ -1,0 +1,597 @@
+"""The running game: a SimPy environment interpreting a compiled scenario.
+
+Everything that happens goes through ``_emit``: the event is journalled, its effects change the
+indicators (which may cross triggers, which emit events in turn), then the doctrine rules that
+listen for its kind are woken. Discrete happenings (injects, source arrivals, rule decisions,
+lagged moves taking effect) are SimPy events; the continuous state is stepped once per tick by one
+process. Indicator values live in a plain Python list: the hot loop reads and writes Python
+floats, never numpy scalars.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import simpy
+
+from wargame._version import __version__
+from wargame.engine.events import Cause, Event, Move, MoveOption, PendingMove
+from wargame.engine.journal import FORMAT, FORMAT_VERSION, Journal
+from wargame.engine.rng import RandomStreams
+from wargame.errors import GameStateError, Issue, MoveError
+from wargame.scenario.conditions import COMPARATORS, Predicate, compile_condition
+from wargame.scenario.loader import scenario_dump, scenario_hash
+from wargame.scenario.params import check_params
+from wargame.scenario.schema import (
+    DisableMoves,
+    Effect,
+    EnableMoves,
+    EventOutcome,
+    EventSpec,
+    ParamRef,
+    ScaleIndicator,
+    Scenario,
+    SetIndicator,
+    ShiftIndicator,
+    Visibility,
+)
+
+TickHook = Callable[[float], None]
+"""Called once per tick with the tick length in weeks, after time has moved on."""
+
+
+class _RuleState:
+    __slots__ = ("delay", "fired", "id", "kind", "max_fires", "params", "probability", "stream",
+                 "team", "when")
+
+    def __init__(self, **fields: Any) -> None:
+        for name, value in fields.items():
+            setattr(self, name, value)
+
+
+class _TriggerState:
+    __slots__ = ("armed", "compare", "event", "id", "last_week", "once", "value")
+
+    def __init__(self, **fields: Any) -> None:
+        for name, value in fields.items():
+            setattr(self, name, value)
+
+
+class Engine:
+    """The mutable state of one game and the processes that change it. Use ``Game``."""
+
+    def __init__(self, scenario: Scenario, seed: int = 0, *, human_teams: Iterable[str] = (),
+                 spawn_key: tuple[int, ...] = ()) -> None:
+        self.scenario = scenario
+        self.seed = int(seed)
+        self.spawn_key = tuple(int(k) for k in spawn_key)
+        self.human_teams = tuple(sorted(set(human_teams)))
+        for team in self.human_teams:
+            if team not in scenario.teams:
+                raise GameStateError(f"unknown team '{team}' in human_teams "
+                                     f"(expected one of: {', '.join(scenario.teams)})")
+        self.meta = scenario.meta
+        self.teams: tuple[str, ...] = tuple(scenario.teams)
+        self.streams = RandomStreams(self.seed, self.spawn_key)
+        self.env = simpy.Environment()
+        self.turn = 0
+
+        # indicators: parallel Python lists, indexed by position
+        self.indicator_ids: tuple[str, ...] = tuple(scenario.indicators)
+        self.index = {name: i for i, name in enumerate(self.indicator_ids)}
+        self.values: list[float] = [ind.initial for ind in scenario.indicators.values()]
+        self.low = [-math.inf if ind.min is None else ind.min
+                    for ind in scenario.indicators.values()]
+        self.high = [math.inf if ind.max is None else ind.max
+                     for ind in scenario.indicators.values()]
+        self.indicator_visible = [self._expand(ind.visible_to)
+                                  for ind in scenario.indicators.values()]
+        self.history: list[tuple[float, tuple[float, ...]]] = [(0.0, tuple(self.values))]
+
+        # the move catalogue, whose availability effects can change
+        self.available = {team: {kind: spec.available for kind, spec in t.moves.items()}
+                          for team, t in scenario.teams.items()}
+        self.uses: dict[tuple[str, str], int] = {}
+        self.requires: dict[tuple[str, str], Predicate] = {
+            (team, kind): compile_condition(spec.requires, self.index, self.values)
+            for team, t in scenario.teams.items() for kind, spec in t.moves.items()
+        }
+        self.move_visible = {
+            (team, kind): self._expand(spec.visible_to, team)
+            for team, t in scenario.teams.items() for kind, spec in t.moves.items()
+        }
+
+        self.rules_by_kind: dict[str, list[_RuleState]] = {}
+        for rule_id, rule in scenario.rules.items():
+            if rule.team in self.human_teams:
+                continue
+            state = _RuleState(
+                id=rule_id, team=rule.team, kind=rule.move.kind,
+                params=check_params(scenario.teams[rule.team].moves[rule.move.kind].params,
+                                    rule.move.params)[0],
+                when=compile_condition(rule.when, self.index, self.values),
+                probability=rule.probability, delay=rule.delay_weeks,
+                max_fires=rule.max_fires, fired=0,
+                stream=self.streams.stream(rule.stream or f"rule.{rule_id}"),
+            )
+            self.rules_by_kind.setdefault(rule.on, []).append(state)
+
+        self.triggers_by_indicator: dict[int, list[_TriggerState]] = {}
+        for trigger_id, trigger in scenario.triggers.items():
+            position = self.index[trigger.indicator]
+            compare = COMPARATORS[trigger.op]
+            state = _TriggerState(
+                id=trigger_id, compare=compare, value=trigger.value, event=trigger.event,
+                once=trigger.once, armed=not compare(self.values[position], trigger.value),
+                last_week=None,
+            )
+            self.triggers_by_indicator.setdefault(position, []).append(state)
+
+        self.events: list[Event] = []
+        self.event_counts: dict[str, int] = {}
+        self.first_week: dict[str, float] = {}
+        self.submitted: list[PendingMove] = []
+        self.announced: dict[str, PendingMove] = {}
+        self.move_counter = 0
+        self.facilitator_counter = 0
+        self.tick_hooks: list[TickHook] = []
+        self.journal = Journal({
+            "record": "header",
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "engine": __version__,
+            "seed": self.seed,
+            "spawn_key": list(self.spawn_key),
+            "human_teams": list(self.human_teams),
+            "scenario_hash": scenario_hash(scenario),
+            "scenario": scenario_dump(scenario),
+        })
+
+        for number, inject in enumerate(scenario.injects):
+            self.env.process(self._inject_process(number, inject.at_week))
+        for source_id, source in scenario.sources.items():
+            self.env.process(self._source_process(
+                source_id, source.event, 1.0 / source.rate_per_week,
+                self.streams.stream(source.stream or source_id),
+                compile_condition(source.active_if, self.index, self.values),
+            ))
+        self.env.process(self._ticker(self.meta.tick_weeks))
+
+    # ---- time -------------------------------------------------------------------------------
+
+    @property
+    def week(self) -> float:
+        return float(self.env.now)
+
+    @property
+    def over(self) -> bool:
+        return self.env.now >= self.meta.horizon_weeks
+
+    @property
+    def playing(self) -> int:
+        """The turn that inputs and events now belong to: the one being prepared or played."""
+        return self.turn + 1
+
+    def date(self, week: float | None = None) -> dt.date:
+        return self.meta.start + dt.timedelta(weeks=self.week if week is None else week)
+
+    def advance(self) -> list[Event]:
+        if self.over:
+            raise GameStateError(
+                f"the game is over: week {self.meta.horizon_weeks:g} (the horizon) was reached "
+                f"after turn {self.turn}")
+        turn = self.playing
+        self.journal.append({"record": "advance", "turn": turn})
+        first = len(self.events)
+        submitted, self.submitted = self.submitted, []
+        for pending in submitted:
+            self._announce(pending.id, pending.team, pending.kind, pending.params,
+                           Cause("move", pending.id))
+        boundary = min(turn * self.meta.turn_weeks, self.meta.horizon_weeks)
+        self.env.run(until=boundary)
+        while self.env.peek() <= boundary:  # the turn ends after everything due at its boundary
+            self.env.step()
+        self._emit("turn", None, self.teams, Cause("clock", str(turn)),
+                   f"Turn {turn} ends", {"turn": turn})
+        self.turn = turn
+        return self.events[first:]
+
+    # ---- processes --------------------------------------------------------------------------
+
+    def _inject_process(self, number: int, at_week: float):
+        yield self.env.timeout(at_week)
+        inject = self.scenario.injects[number]
+        cause = Cause("inject", str(number))
+        if inject.move is not None:
+            move = inject.move
+            spec = self.scenario.teams[move.team].moves[move.kind]
+            params, _ = check_params(spec.params, move.params)
+            self._announce(self._next_move_id(), move.team, move.kind, params, cause)
+        else:
+            self._raise(inject.event, cause)
+
+    def _source_process(self, source_id: str, event: EventSpec, mean_gap: float, stream,
+                        active: Predicate):
+        cause = Cause("source", source_id)
+        timeout = self.env.timeout
+        while True:
+            yield timeout(stream.exponential(mean_gap))
+            if active():
+                self._raise(event, cause)
+
+    def _ticker(self, tick: float):
+        timeout = self.env.timeout
+        history = self.history
+        values = self.values
+        hooks = self.tick_hooks
+        while True:
+            yield timeout(tick)
+            for hook in hooks:
+                hook(tick)
+            history.append((self.env.now, tuple(values)))
+
+    # ---- moves ------------------------------------------------------------------------------
+
+    def _next_move_id(self) -> str:
+        self.move_counter += 1
+        return f"m{self.move_counter}"
+
+    def _announce(self, move_id: str, team: str, kind: str, params: dict[str, Any],
+                  cause: Cause) -> None:
+        spec = self.scenario.teams[team].moves[kind]
+        key = (team, kind)
+        if cause.kind != "move":  # player moves were counted when submitted
+            self.uses[key] = self.uses.get(key, 0) + 1
+        lag = spec.lag_weeks
+        if lag <= 0:
+            self._take_effect(move_id, team, kind, params, cause)
+            return
+        effective = self.env.now + lag
+        self._emit(f"{kind}.announced", team, self.move_visible[key], cause,
+                   spec.description,
+                   {"move": move_id, "params": params, "effective_week": effective})
+        self.announced[move_id] = PendingMove(move_id, team, kind, params, "announced",
+                                              effective, lag)
+        self.env.timeout(lag).callbacks.append(
+            lambda _event: self._take_effect(move_id, team, kind, params, Cause("move", move_id)))
+
+    def _take_effect(self, move_id: str, team: str, kind: str, params: dict[str, Any],
+                     cause: Cause) -> None:
+        self.announced.pop(move_id, None)
+        spec = self.scenario.teams[team].moves[kind]
+        self._emit(kind, team, self.move_visible[(team, kind)], cause, spec.description,
+                   {"move": move_id, "params": params}, spec.effects, params)
+
+    def legal(self, team: str, kind: str) -> str | None:
+        """None when ``team`` may make ``kind`` now, else why not."""
+        spec = self.scenario.teams[team].moves[kind]
+        if not self.available[team][kind]:
+            return "is not in the team's catalogue now"
+        if spec.max_uses is not None:
+            used = self.uses.get((team, kind), 0)
+            if used >= spec.max_uses:
+                return f"has no uses left (at most {spec.max_uses} a game)"
+        if not self.requires[(team, kind)]():
+            return "is not legal now: its condition on the indicators does not hold"
+        return None
+
+    def legal_moves(self, team: str) -> list[MoveOption]:
+        self._check_team(team, "team")
+        options = []
+        for kind, spec in self.scenario.teams[team].moves.items():
+            if self.legal(team, kind) is None:
+                uses_left = None if spec.max_uses is None else \
+                    spec.max_uses - self.uses.get((team, kind), 0)
+                options.append(MoveOption(team, kind, spec.description, dict(spec.params),
+                                          spec.lag_weeks, uses_left))
+        return options
+
+    def _check_team(self, team: object, path: str) -> None:
+        if team not in self.scenario.teams:
+            raise MoveError(Issue(f"unknown team {team!r} (expected one of: "
+                                  f"{', '.join(self.teams)})", path))
+
+    def _parse_move(self, move: Move | dict[str, Any]) -> Move:
+        if isinstance(move, Move):
+            return move
+        from pydantic import ValidationError
+
+        from wargame.scenario.loader import issues_from_validation
+
+        try:
+            return Move.model_validate(move)
+        except ValidationError as exc:
+            issues = issues_from_validation(exc, move)
+            raise MoveError([Issue(i.message, f"move.{i.path}" if i.path else "move")
+                             for i in issues]) from None
+
+    def _checked_params(self, move: Move) -> dict[str, Any]:
+        self._check_team(move.team, "move.team")
+        catalogue = self.scenario.teams[move.team].moves
+        if move.kind not in catalogue:
+            raise MoveError(Issue(
+                f"unknown move {move.kind!r} for team '{move.team}' (expected one of: "
+                f"{', '.join(catalogue) or 'none defined'})", "move.kind"))
+        params, problems = check_params(catalogue[move.kind].params, move.params)
+        if problems:
+            raise MoveError([Issue(message, ".".join(("move.params", *map(str, path))))
+                             for path, message in problems])
+        return params
+
+    def submit(self, move: Move | dict[str, Any]) -> PendingMove:
+        move = self._parse_move(move)
+        if self.over:
+            raise MoveError(Issue("the game is over; no more moves can be made", "move"))
+        params = self._checked_params(move)
+        why = self.legal(move.team, move.kind)
+        if why is None:
+            spec = self.scenario.teams[move.team].moves[move.kind]
+            queued = sum(1 for p in self.submitted if (p.team, p.kind) == (move.team, move.kind))
+            if spec.max_uses is not None and \
+                    self.uses.get((move.team, move.kind), 0) + queued >= spec.max_uses:
+                why = f"has no uses left (at most {spec.max_uses} a game)"
+        if why is not None:
+            legal = ", ".join(o.kind for o in self.legal_moves(move.team)) or "none"
+            raise MoveError(Issue(f"'{move.kind}' {why} (legal now: {legal})", "move.kind"))
+        spec = self.scenario.teams[move.team].moves[move.kind]
+        move_id = self._next_move_id()
+        key = (move.team, move.kind)
+        self.uses[key] = self.uses.get(key, 0) + 1
+        self.journal.append({"record": "move", "id": move_id, "turn": self.playing,
+                             "week": self.week, "team": move.team, "kind": move.kind,
+                             "params": params})
+        pending = PendingMove(move_id, move.team, move.kind, params, "submitted", None,
+                              spec.lag_weeks)
+        self.submitted.append(pending)
+        return pending
+
+    def withdraw(self, move_id: str) -> None:
+        for position, pending in enumerate(self.submitted):
+            if pending.id == move_id:
+                del self.submitted[position]
+                key = (pending.team, pending.kind)
+                self.uses[key] -= 1
+                self.journal.append({"record": "withdraw", "move": move_id,
+                                     "turn": self.playing})
+                return
+        if move_id in self.announced:
+            raise MoveError(Issue(f"move {move_id} was announced at the turn's start and can no "
+                                  "longer be withdrawn", "move"))
+        known = ", ".join(p.id for p in self.submitted) or "none"
+        raise MoveError(Issue(f"no submitted move {move_id!r} to withdraw (withdrawable: {known})",
+                              "move"))
+
+    def pending(self, team: str | None = None) -> list[PendingMove]:
+        if team is not None:
+            self._check_team(team, "team")
+        moves = [*self.submitted, *self.announced.values()]
+        return [p for p in moves if team is None or p.team == team]
+
+    # ---- events and effects -----------------------------------------------------------------
+
+    def _expand(self, visibility: Visibility, actor: str | None = None) -> tuple[str, ...]:
+        if visibility == "all":
+            return self.teams
+        chosen = set(visibility)
+        if actor is not None:
+            chosen.add(actor)
+        return tuple(team for team in self.teams if team in chosen)
+
+    def _raise(self, spec: EventSpec, cause: Cause) -> Event:
+        return self._emit(spec.kind, spec.actor, self._expand(spec.visible_to, spec.actor), cause,
+                          spec.description, {}, spec.effects)
+
+    def _emit(self, kind: str, actor: str | None, visible_to: tuple[str, ...], cause: Cause,
+              description: str = "", data: dict[str, Any] | None = None,
+              effects: list[Effect] = (), params: dict[str, Any] | None = None) -> Event:
+        week = self.env.now
+        event = Event(f"e{len(self.events) + 1}", week, self.playing, kind, actor, visible_to,
+                      cause, description, data if data is not None else {})
+        self.events.append(event)
+        self.journal.append(event.to_json())
+        self.event_counts[kind] = self.event_counts.get(kind, 0) + 1
+        if kind not in self.first_week:
+            self.first_week[kind] = week
+        for effect in effects:
+            self._apply(effect, params, event.id)
+        rules = self.rules_by_kind.get(kind)
+        if rules:
+            self._wake(rules, event.id)
+        return event
+
+    def _value(self, value: float | ParamRef, params: dict[str, Any] | None) -> float:
+        if isinstance(value, ParamRef):
+            return value.scale * float(params[value.param]) + value.offset  # type: ignore[index]
+        return value
+
+    def _apply(self, effect: Effect, params: dict[str, Any] | None, event_id: str) -> None:
+        if isinstance(effect, EnableMoves | DisableMoves):
+            flag = isinstance(effect, EnableMoves)
+            catalogue = self.available[effect.team]
+            for kind in effect.moves:
+                catalogue[kind] = flag
+            return
+        position = self.index[effect.indicator]
+        old = self.values[position]
+        if isinstance(effect, SetIndicator):
+            new = self._value(effect.value, params)
+        elif isinstance(effect, ShiftIndicator):
+            new = old + self._value(effect.by, params)
+        else:
+            assert isinstance(effect, ScaleIndicator)
+            new = old * self._value(effect.factor, params)
+        self.set_indicator(position, new, event_id)
+
+    def set_indicator(self, position: int, value: float, event_id: str | None) -> None:
+        """Set an indicator (clipped to its bounds) and fire any trigger it crosses."""
+        value = min(max(value, self.low[position]), self.high[position])
+        if value == self.values[position]:
+            return
+        self.values[position] = value
+        triggers = self.triggers_by_indicator.get(position)
+        if triggers:
+            self._check_triggers(triggers, value, event_id)
+
+    def _check_triggers(self, triggers: list[_TriggerState], value: float,
+                        event_id: str | None) -> None:
+        for trigger in triggers:
+            holds = trigger.compare(value, trigger.value)
+            if holds and trigger.armed:
+                if trigger.last_week == self.env.now:
+                    continue  # at most once per instant: two triggers cannot ping-pong forever
+                trigger.armed = False
+                trigger.last_week = self.env.now
+                spec = trigger.event
+                self._emit(spec.kind, spec.actor, self._expand(spec.visible_to, spec.actor),
+                           Cause("trigger", trigger.id, event_id), spec.description,
+                           {"value": value}, spec.effects)
+            elif not holds and not trigger.armed and not trigger.once:
+                trigger.armed = True
+
+    def _wake(self, rules: list[_RuleState], event_id: str) -> None:
+        for rule in rules:
+            if rule.max_fires is not None and rule.fired >= rule.max_fires:
+                continue
+            if not rule.when():
+                continue
+            if not rule.stream.bernoulli(rule.probability):
+                continue
+            rule.fired += 1
+            if rule.delay > 0:
+                self.env.timeout(rule.delay).callbacks.append(
+                    lambda _event, rule=rule: self._rule_acts(rule, event_id))
+            else:
+                self._rule_acts(rule, event_id)
+
+    def _rule_acts(self, rule: _RuleState, event_id: str) -> None:
+        """A doctrine makes its move if the move is legal at decision time; else it stands."""
+        if self.over or self.legal(rule.team, rule.kind) is not None:
+            return
+        self._announce(self._next_move_id(), rule.team, rule.kind, rule.params,
+                       Cause("rule", rule.id, event_id))
+
+    # ---- facilitator ------------------------------------------------------------------------
+
+    def _facilitator(self, action: str, rationale: str, detail: dict[str, Any]) -> Cause:
+        if not isinstance(rationale, str) or not rationale.strip():
+            raise MoveError(Issue("a facilitator action needs a rationale (why it was done)",
+                                  "rationale"))
+        self.facilitator_counter += 1
+        action_id = f"f{self.facilitator_counter}"
+        self.journal.append({"record": "facilitator", "id": action_id, "turn": self.playing,
+                             "week": self.week, "action": action, "rationale": rationale,
+                             "detail": detail})
+        return Cause("facilitator", action_id)
+
+    def inject_event(self, event: EventSpec | dict[str, Any], rationale: str) -> Event:
+        spec = self._parse_event(event)
+        cause = self._facilitator("inject_event", rationale,
+                                  spec.model_dump(mode="json", exclude_defaults=True))
+        return self._raise(spec, cause)
+
+    def _parse_event(self, event: EventSpec | dict[str, Any]) -> EventSpec:
+        from pydantic import ValidationError
+
+        from wargame.scenario.loader import issues_from_validation
+
+        try:
+            spec = event if isinstance(event, EventSpec) else EventSpec.model_validate(event)
+        except ValidationError as exc:
+            raise MoveError([Issue(i.message, f"event.{i.path}" if i.path else "event")
+                             for i in issues_from_validation(exc, event)]) from None
+        problems: list[Issue] = []
+        if spec.actor is not None and spec.actor not in self.scenario.teams:
+            problems.append(Issue(f"unknown team '{spec.actor}' (expected one of: "
+                                  f"{', '.join(self.teams)})", "event.actor"))
+        if spec.visible_to != "all":
+            problems.extend(Issue(f"unknown team '{t}' (expected one of: "
+                                  f"{', '.join(self.teams)})", f"event.visible_to[{i}]")
+                            for i, t in enumerate(spec.visible_to) if t not in self.scenario.teams)
+        for i, effect in enumerate(spec.effects):
+            where = f"event.effects[{i}]"
+            if isinstance(effect, EnableMoves | DisableMoves):
+                if effect.team not in self.scenario.teams:
+                    problems.append(Issue(f"unknown team '{effect.team}'", f"{where}.team"))
+                else:
+                    problems.extend(
+                        Issue(f"unknown move '{k}' for team '{effect.team}'", f"{where}.moves")
+                        for k in effect.moves if k not in self.scenario.teams[effect.team].moves)
+            else:
+                if effect.indicator not in self.index:
+                    problems.append(Issue(
+                        f"unknown indicator '{effect.indicator}' (expected one of: "
+                        f"{', '.join(self.indicator_ids)})", f"{where}.indicator"))
+                for field in ("value", "by", "factor"):
+                    if isinstance(getattr(effect, field, None), ParamRef):
+                        problems.append(Issue("a parameter reference needs a move; use a number",
+                                              f"{where}.{field}"))
+        if problems:
+            raise MoveError(problems)
+        return spec
+
+    def inject_move(self, move: Move | dict[str, Any], rationale: str) -> str:
+        move = self._parse_move(move)
+        if self.over:
+            raise MoveError(Issue("the game is over; nothing can be injected", "move"))
+        params = self._checked_params(move)
+        cause = self._facilitator("inject_move", rationale,
+                                  {"team": move.team, "kind": move.kind, "params": params})
+        move_id = self._next_move_id()
+        self._announce(move_id, move.team, move.kind, params, cause)
+        return move_id
+
+    def override(self, indicator: str, value: float, rationale: str) -> Event:
+        if indicator not in self.index:
+            raise MoveError(Issue(f"unknown indicator {indicator!r} (expected one of: "
+                                  f"{', '.join(self.indicator_ids)})", "indicator"))
+        position = self.index[indicator]
+        if isinstance(value, bool) or not isinstance(value, int | float) or \
+                not math.isfinite(value):
+            raise MoveError(Issue(f"must be a finite number (got {value!r})", "value"))
+        low, high = self.low[position], self.high[position]
+        if not low <= value <= high:
+            raise MoveError(Issue(f"must be within the indicator's bounds [{low:g}, {high:g}] "
+                                  f"(got {value:g})", "value"))
+        old = self.values[position]
+        cause = self._facilitator("override", rationale,
+                                  {"indicator": indicator, "value": float(value)})
+        event = self._emit("override", None, (), cause, f"White cell sets {indicator}",
+                           {"indicator": indicator, "old": old, "new": float(value),
+                            "rationale": rationale})
+        self.set_indicator(position, float(value), event.id)
+        return event
+
+    # ---- reading ----------------------------------------------------------------------------
+
+    def indicators(self, team: str | None = None) -> dict[str, float]:
+        if team is None:
+            return dict(zip(self.indicator_ids, self.values, strict=True))
+        self._check_team(team, "team")
+        return {name: self.values[i] for i, name in enumerate(self.indicator_ids)
+                if team in self.indicator_visible[i]}
+
+    def outcomes(self) -> dict[str, float | None]:
+        result: dict[str, float | None] = {}
+        for name, outcome in self.scenario.outcomes.items():
+            if isinstance(outcome, EventOutcome):
+                if outcome.stat == "count":
+                    result[name] = float(self.event_counts.get(outcome.event, 0))
+                else:
+                    result[name] = self.first_week.get(outcome.event)
+                continue
+            position = self.index[outcome.indicator]
+            if outcome.stat == "final":
+                result[name] = self.values[position]
+                continue
+            path = [values[position] for _, values in self.history]
+            path.append(self.values[position])
+            if outcome.stat == "min":
+                result[name] = min(path)
+            elif outcome.stat == "max":
+                result[name] = max(path)
+            else:
+                result[name] = math.fsum(path[:-1]) / len(path[:-1])
+        return result

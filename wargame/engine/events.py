@@ -1,0 +1,146 @@
+"""What happens in a game (events, with their causes) and what actors decide (moves).
+
+An event is something that happened: it has a time, a kind, an actor, the teams that may see it,
+and a cause — the move, rule, stream, trigger, inject or facilitator action that produced it — so
+every change of state can be traced back. A move is a team's decision; it is validated when it is
+submitted and turns into events when it is announced and when it takes effect.
+
+Inside the engine these are slots dataclasses (cheap to make in the hot loop); at the boundary
+(player input, journal files) they are checked by pydantic models, see ``wargame.engine.records``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import ConfigDict, Field
+
+from wargame.scenario.base import Model
+
+CauseKind = Literal["move", "inject", "rule", "source", "trigger", "facilitator", "clock"]
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """Why an event happened.
+
+    ``kind`` says what produced it and ``ref`` names which one: a move id (``m3``), an inject's
+    index, a rule, source or trigger id, a facilitator action id. ``parent`` is the id of the
+    event that woke the rule or crossed the trigger, when there is one.
+    """
+
+    kind: CauseKind
+    ref: str
+    parent: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "ref": self.ref}
+        if self.parent is not None:
+            out["parent"] = self.parent
+        return out
+
+    def __str__(self) -> str:
+        label = _CAUSE_LABELS[self.kind].format(ref=self.ref)
+        return f"{label} after {self.parent}" if self.parent else label
+
+
+_CAUSE_LABELS = {
+    "move": "move {ref}",
+    "inject": "inject #{ref}",
+    "rule": "rule {ref}",
+    "source": "source {ref}",
+    "trigger": "trigger {ref}",
+    "facilitator": "white cell {ref}",
+    "clock": "clock",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something that happened at a moment of game time."""
+
+    id: str
+    """``e1``, ``e2``, ... in the order events happened."""
+    week: float
+    """Game time in weeks from the start."""
+    turn: int
+    """The turn being played when it happened (1 is the first)."""
+    kind: str
+    """What happened: a move kind (``tighten_controls``), its announcement
+    (``tighten_controls.announced``), a scenario event kind, ``turn`` or ``override``."""
+    actor: str | None
+    """The team it is attributed to, or None."""
+    visible_to: tuple[str, ...]
+    """Teams that see it; the white cell sees every event."""
+    cause: Cause
+    """What produced it."""
+    description: str = ""
+    """A line for the event log."""
+    data: dict[str, Any] = field(default_factory=dict)
+    """Details: a move's id and parameters, a trigger's value, an override's rationale."""
+
+    def visible(self, team: str | None) -> bool:
+        """Whether ``team`` may see this event (None is the white cell, which sees all)."""
+        return team is None or team in self.visible_to
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "record": "event",
+            "id": self.id,
+            "week": self.week,
+            "turn": self.turn,
+            "kind": self.kind,
+            "actor": self.actor,
+            "visible_to": list(self.visible_to),
+            "cause": self.cause.to_json(),
+            "description": self.description,
+            "data": self.data,
+        }
+
+
+class Move(Model):
+    """A team's decision as submitted: a kind from its catalogue and parameter values.
+
+    This is the boundary type for players and scripts; ``Game.submit`` checks it against the
+    team's current catalogue and the parameter specifications.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    team: str = Field(min_length=1)
+    """The team making the move."""
+    kind: str = Field(min_length=1)
+    """The move kind, from ``Game.legal_moves(team)``."""
+    params: dict[str, Any] = {}
+    """Parameter values; omitted ones take their defaults."""
+
+
+@dataclass(frozen=True, slots=True)
+class PendingMove:
+    """A move that has not fully taken effect: submitted (withdrawable) or announced (lagging)."""
+
+    id: str
+    team: str
+    kind: str
+    params: dict[str, Any]
+    status: Literal["submitted", "announced"]
+    """``submitted``: waits for the turn to advance and may be withdrawn; ``announced``: made
+    public, takes effect at ``effective_week``."""
+    effective_week: float | None
+    """When it takes effect (None while merely submitted: the lag starts at announcement)."""
+    lag_weeks: float
+
+
+@dataclass(frozen=True, slots=True)
+class MoveOption:
+    """A move a team may make now: its catalogue entry and how many uses are left."""
+
+    team: str
+    kind: str
+    description: str
+    params: dict[str, Any]
+    """Parameter specifications by name (``NumberParam``, ``ChoiceParam``, ...)."""
+    lag_weeks: float
+    uses_left: int | None
+    """None when unlimited."""

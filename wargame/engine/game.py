@@ -1,0 +1,250 @@
+"""``Game``: the public face of a running game, in the spirit of python-chess.
+
+You push moves onto a game and advance it; it can be saved (its journal), replayed and rolled
+back::
+
+    game = Game(load_scenario("escalation-ladder"), seed=7)
+    game.legal_moves("us")
+    game.submit(Move(team="us", kind="tighten_controls", params={"levels": 2}))
+    events = game.advance()          # to the next turn boundary
+    game.indicators("cn")            # what China's team may see
+    game.journal.save("game.jsonl")
+    same = Game.replay("game.jsonl")
+
+Turns are synchronisation points in continuous game time (weeks), not the time model: events
+happen at any moment between them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from wargame.engine.core import Engine, TickHook
+from wargame.engine.events import Event, Move, MoveOption, PendingMove
+from wargame.engine.journal import Journal
+from wargame.errors import GameStateError, JournalError, WargameError
+from wargame.scenario.loader import scenario_hash
+from wargame.scenario.schema import EventSpec, Scenario
+
+
+class Game:
+    """A seeded game of a scenario: submit moves, advance turns, read what each team may see."""
+
+    def __init__(self, scenario: Scenario, seed: int = 0, *, human_teams: Iterable[str] = (),
+                 spawn_key: tuple[int, ...] = ()) -> None:
+        """Start a game at week 0.
+
+        ``seed`` (with ``spawn_key``, used by batches: replication i passes ``(i,)``) fixes every
+        random draw. Teams in ``human_teams`` are played by people: their doctrine rules are off.
+        """
+        self._engine = Engine(scenario, seed, human_teams=human_teams, spawn_key=spawn_key)
+
+    # ---- identity and clock -----------------------------------------------------------------
+
+    @property
+    def scenario(self) -> Scenario:
+        return self._engine.scenario
+
+    @property
+    def seed(self) -> int:
+        return self._engine.seed
+
+    @property
+    def teams(self) -> tuple[str, ...]:
+        """Team ids in scenario order."""
+        return self._engine.teams
+
+    @property
+    def human_teams(self) -> tuple[str, ...]:
+        return self._engine.human_teams
+
+    @property
+    def turn(self) -> int:
+        """Turns completed (0 before the first ``advance``)."""
+        return self._engine.turn
+
+    @property
+    def week(self) -> float:
+        """Game time now, in weeks from the start."""
+        return self._engine.week
+
+    @property
+    def date(self) -> dt.date:
+        """Calendar date now."""
+        return self._engine.date()
+
+    def date_of(self, week: float) -> dt.date:
+        """Calendar date of a game time."""
+        return self._engine.date(week)
+
+    @property
+    def over(self) -> bool:
+        """True once the horizon is reached; ``advance`` then raises ``GameStateError``."""
+        return self._engine.over
+
+    # ---- moves ------------------------------------------------------------------------------
+
+    def legal_moves(self, team: str) -> list[MoveOption]:
+        """The moves ``team`` may submit now, with their parameter specifications and lags."""
+        return self._engine.legal_moves(team)
+
+    def submit(self, move: Move | dict[str, Any]) -> PendingMove:
+        """Queue a move for the next ``advance``; raises ``MoveError`` and changes nothing if the
+        move is illegal (unknown team or kind, not available, parameters out of bounds)."""
+        return self._engine.submit(move)
+
+    def withdraw(self, move_id: str) -> None:
+        """Take back a submitted move before the turn advances."""
+        self._engine.withdraw(move_id)
+
+    def pending(self, team: str | None = None) -> list[PendingMove]:
+        """Moves submitted but not yet announced, and moves announced but not yet in effect."""
+        return self._engine.pending(team)
+
+    def advance(self) -> list[Event]:
+        """Announce the submitted moves and run game time to the next turn boundary.
+
+        Returns the events that happened, in order (all of them: filter with
+        ``event.visible(team)`` for a team's view).
+        """
+        return self._engine.advance()
+
+    def run(self, weeks: float | None = None) -> list[Event]:
+        """Advance turn by turn until the horizon, or until ``weeks`` of game time have passed."""
+        stop = self.scenario.meta.horizon_weeks if weeks is None else self.week + weeks
+        events: list[Event] = []
+        while not self.over and self.week < stop:
+            events.extend(self.advance())
+        return events
+
+    # ---- the white cell ---------------------------------------------------------------------
+
+    def inject_event(self, event: EventSpec | dict[str, Any], rationale: str) -> Event:
+        """Raise an event now on the facilitator's authority (journalled with the rationale)."""
+        return self._engine.inject_event(event, rationale)
+
+    def inject_move(self, move: Move | dict[str, Any], rationale: str) -> str:
+        """Make a move now on a team's behalf (legal or not: the white cell adjudicates)."""
+        return self._engine.inject_move(move, rationale)
+
+    def override(self, indicator: str, value: float, rationale: str) -> Event:
+        """Set an indicator to a value within its bounds, recording why."""
+        return self._engine.override(indicator, value, rationale)
+
+    # ---- reading ----------------------------------------------------------------------------
+
+    def indicators(self, team: str | None = None) -> dict[str, float]:
+        """Indicator values ``team`` may see; None is the white cell's view of the truth."""
+        return self._engine.indicators(team)
+
+    def events(self, team: str | None = None) -> list[Event]:
+        """Every event so far that ``team`` may see (None: all)."""
+        events = self._engine.events
+        return list(events) if team is None else [e for e in events if e.visible(team)]
+
+    def history(self, indicator: str) -> list[tuple[float, float]]:
+        """(week, value) of an indicator at the start and after every tick so far."""
+        position = self._engine.index[indicator]
+        return [(week, values[position]) for week, values in self._engine.history]
+
+    def outcomes(self) -> dict[str, float | None]:
+        """The scenario's outcomes measured on the game so far."""
+        return self._engine.outcomes()
+
+    @property
+    def journal(self) -> Journal:
+        """Every input and event so far; ``game.journal.save(path)`` saves the game."""
+        return self._engine.journal
+
+    def add_tick_hook(self, hook: TickHook) -> None:
+        """Run ``hook(tick_weeks)`` at every tick (the economy's step plugs in here)."""
+        self._engine.tick_hooks.append(hook)
+
+    # ---- replay and rollback ----------------------------------------------------------------
+
+    @classmethod
+    def replay(cls, journal: Journal | str | Path, *, verify: bool = True) -> Game:
+        """Rebuild a game from its journal (a ``Journal`` or a path).
+
+        The inputs (moves, withdrawals, facilitator actions, advances) are applied to a fresh
+        game; with ``verify`` the regenerated journal must equal the stored one line for line,
+        else ``JournalError`` says where they part.
+        """
+        if not isinstance(journal, Journal):
+            journal = Journal.load(journal)
+        header = journal.header
+        try:
+            scenario = Scenario.model_validate(header["scenario"])
+        except ValidationError as exc:
+            raise JournalError(f"the journal's scenario does not validate: "
+                               f"{exc.errors(include_url=False)[0]['msg']}") from None
+        if scenario_hash(scenario) != header["scenario_hash"]:
+            raise JournalError("the journal's scenario does not match its recorded hash "
+                               "(edited or damaged)")
+        game = cls(scenario, header["seed"], human_teams=header.get("human_teams", ()),
+                   spawn_key=tuple(header.get("spawn_key", ())))
+        for number, record in enumerate(journal.records, start=2):
+            try:
+                game._apply_input(record)
+            except WargameError as exc:
+                raise JournalError(f"line {number}: the journal's {record['record']} record "
+                                   f"cannot be replayed: {exc}") from None
+        if verify:
+            game._verify_against(journal)
+        return game
+
+    def _apply_input(self, record: dict[str, Any]) -> None:
+        kind = record["record"]
+        engine = self._engine
+        if kind == "move":
+            pending = engine.submit(Move(team=record["team"], kind=record["kind"],
+                                         params=record["params"]))
+            if pending.id != record["id"]:
+                raise JournalError(f"move id {record['id']} replays as {pending.id}")
+        elif kind == "withdraw":
+            engine.withdraw(record["move"])
+        elif kind == "advance":
+            engine.advance()
+        elif kind == "facilitator":
+            action, detail, why = record["action"], record["detail"], record["rationale"]
+            if action == "inject_event":
+                engine.inject_event(detail, why)
+            elif action == "inject_move":
+                engine.inject_move(detail, why)
+            else:
+                engine.override(detail["indicator"], detail["value"], why)
+
+    def _verify_against(self, journal: Journal) -> None:
+        mine = list(self.journal.lines())
+        theirs = list(journal.lines())
+        for number, (a, b) in enumerate(zip(mine, theirs, strict=False), start=1):
+            if a != b:
+                note = ""
+                if journal.header.get("engine") != self.journal.header["engine"]:
+                    note = (f" (written by engine {journal.header.get('engine')}, replayed by "
+                            f"{self.journal.header['engine']})")
+                raise JournalError(f"replay diverges from the journal at line {number}{note}:\n"
+                                   f"  journal: {b[:200]}\n  replay:  {a[:200]}")
+        if len(mine) != len(theirs):
+            raise JournalError(f"replay produced {len(mine)} lines but the journal has "
+                               f"{len(theirs)}: it is incomplete or has extra records")
+
+    def rollback(self, turn: int) -> None:
+        """Return the game to the end of turn ``turn`` (0: the start), discarding what followed.
+
+        The result equals a fresh game played to that turn with the same inputs: it is rebuilt by
+        replaying the journal up to there.
+        """
+        if isinstance(turn, bool) or not isinstance(turn, int) or not 0 <= turn <= self.turn:
+            raise GameStateError(f"can roll back only to a turn from 0 to {self.turn} "
+                                 f"(got {turn!r})")
+        hooks = list(self._engine.tick_hooks)
+        if hooks:
+            raise GameStateError("rollback of a game with tick hooks is done by the owner of the "
+                                 "hooks (they hold state the journal cannot rebuild)")
+        self._engine = Game.replay(self.journal.upto_turn(turn), verify=False)._engine

@@ -1,0 +1,252 @@
+"""The journal: every input and every event of a game, as JSON Lines, the game's only save format.
+
+Line 1 is a header (format, engine version, seed, the scenario itself and its content hash); each
+further line is one record, tagged by ``record``:
+
+- ``move``: a team submitted a move (input);
+- ``withdraw``: a submitted move was taken back before the turn advanced (input);
+- ``facilitator``: the white cell injected, overrode or adjudicated (input);
+- ``advance``: the turn was advanced (input);
+- ``event``: something happened (output, regenerated on replay and compared byte for byte).
+
+Replaying the inputs on a fresh game rebuilds the identical game; comparing the regenerated lines
+with the stored ones proves it. Saving writes a temporary file, fsyncs it and renames it over the
+old one, so a crash mid-save leaves the previous save intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, TypeAdapter, ValidationError
+
+from wargame.errors import JournalError
+from wargame.scenario.base import Model
+
+FORMAT = "wargame-journal"
+FORMAT_VERSION = 1
+MAX_JOURNAL_BYTES = 256 * 1024 * 1024
+
+
+def dumps(record: dict[str, Any]) -> str:
+    """One journal line: compact, UTF-8, keys in the order the engine wrote them (stable)."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+class HeaderRecord(Model):
+    """The first line of a journal."""
+
+    record: Literal["header"]
+    format: Literal["wargame-journal"]
+    format_version: int
+    engine: str
+    seed: int
+    spawn_key: list[int] = []
+    human_teams: list[str] = []
+    scenario_hash: str
+    scenario: dict[str, Any]
+
+
+class MoveRecord(Model):
+    record: Literal["move"]
+    id: str
+    turn: int
+    week: float
+    team: str
+    kind: str
+    params: dict[str, Any]
+
+
+class WithdrawRecord(Model):
+    record: Literal["withdraw"]
+    move: str
+    turn: int
+
+
+class FacilitatorRecord(Model):
+    record: Literal["facilitator"]
+    id: str
+    turn: int
+    week: float
+    action: Literal["inject_event", "inject_move", "override"]
+    rationale: str
+    detail: dict[str, Any]
+
+
+class AdvanceRecord(Model):
+    record: Literal["advance"]
+    turn: int
+    """The turn that this advance plays (1 for the first advance)."""
+
+
+class CauseRecord(Model):
+    kind: Literal["move", "inject", "rule", "source", "trigger", "facilitator", "clock"]
+    ref: str
+    parent: str | None = None
+
+
+class EventRecord(Model):
+    record: Literal["event"]
+    id: str
+    week: float
+    turn: int
+    kind: str
+    actor: str | None
+    visible_to: list[str]
+    cause: CauseRecord
+    description: str
+    data: dict[str, Any]
+
+
+BodyRecord = Annotated[
+    MoveRecord | WithdrawRecord | FacilitatorRecord | AdvanceRecord | EventRecord,
+    Field(discriminator="record"),
+]
+_BODY = TypeAdapter(BodyRecord)
+
+
+class Journal:
+    """An append-only list of journal lines: a header and records, as JSON-ready dicts."""
+
+    def __init__(self, header: dict[str, Any], records: Iterable[dict[str, Any]] = ()) -> None:
+        self.header = header
+        self.records: list[dict[str, Any]] = list(records)
+
+    def append(self, record: dict[str, Any]) -> None:
+        self.records.append(record)
+
+    def __len__(self) -> int:
+        return 1 + len(self.records)
+
+    def lines(self) -> Iterator[str]:
+        """Every line of the journal file, without newlines."""
+        yield dumps(self.header)
+        for record in self.records:
+            yield dumps(record)
+
+    def text(self) -> str:
+        return "".join(line + "\n" for line in self.lines())
+
+    def upto_turn(self, turn: int) -> Journal:
+        """The journal of the game as it stood when turn ``turn`` ended (0: before the first).
+
+        Every record carries the turn it belongs to: inputs and events made while turn k+1 is
+        being prepared or played carry k+1, so cutting at the first record past ``turn`` drops
+        exactly what happened after turn ``turn`` ended.
+        """
+        kept: list[dict[str, Any]] = []
+        for record in self.records:
+            if record["turn"] > turn:
+                break
+            kept.append(record)
+        return Journal(self.header, kept)
+
+    def save(self, path: str | Path) -> None:
+        """Write atomically: a temporary file beside ``path``, fsync, rename, fsync the folder."""
+        save_text_atomic(Path(path), self.text())
+
+    @classmethod
+    def load(cls, path: str | Path) -> Journal:
+        """Read and check a journal file; ``JournalError`` names the line and what is wrong."""
+        path = Path(path)
+        try:
+            size = path.stat().st_size
+            if size > MAX_JOURNAL_BYTES:
+                raise JournalError(f"{path}: {size} bytes is larger than a journal may be "
+                                   f"({MAX_JOURNAL_BYTES} bytes)")
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise JournalError(f"{path}: file not found") from None
+        except IsADirectoryError:
+            raise JournalError(f"{path}: is a directory, not a journal") from None
+        except OSError as exc:
+            raise JournalError(f"{path}: cannot read: {exc.strerror}") from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise JournalError(f"{path}: not a wargame journal (not UTF-8 text)") from None
+        return cls.parse(text, str(path))
+
+    @classmethod
+    def parse(cls, text: str, name: str = "<journal>") -> Journal:
+        """Parse journal text; the checks ``load`` does, for text already in memory."""
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        else:
+            raise JournalError(f"{name}: damaged journal: the last line is incomplete "
+                               "(a save was cut off?)")
+        if not lines:
+            raise JournalError(f"{name}: empty file, not a wargame journal")
+        try:
+            header = json.loads(lines[0])
+        except json.JSONDecodeError:
+            raise JournalError(f"{name}:1: not a wargame journal (line 1 is not JSON)") from None
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            raise JournalError(f"{name}:1: not a wargame journal (no '{FORMAT}' header)")
+        if header.get("format_version") != FORMAT_VERSION:
+            raise JournalError(f"{name}:1: journal format version {header.get('format_version')}"
+                               f" is not supported (this engine reads version {FORMAT_VERSION})")
+        try:
+            HeaderRecord.model_validate(header)
+        except ValidationError as exc:
+            raise JournalError(f"{name}:1: damaged header: {_first_error(exc)}") from None
+        records: list[dict[str, Any]] = []
+        for number, line in enumerate(lines[1:], start=2):
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise JournalError(f"{name}:{number}: damaged journal: not JSON ({exc.msg})") \
+                    from None
+            try:
+                _BODY.validate_python(record)
+            except ValidationError as exc:
+                raise JournalError(f"{name}:{number}: damaged journal: {_first_error(exc)}") \
+                    from None
+            records.append(record)
+        return cls(header, records)
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in error["loc"])
+    return f"{where}: {error['msg']}" if where else error["msg"]
+
+
+def save_text_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so that a reader sees the old file or the new, never half.
+
+    The temporary file lives in the same folder (a rename is atomic only within a file system);
+    fsync before the rename makes the data durable before it becomes visible, fsync of the folder
+    makes the rename itself durable.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        try:
+            os.unlink(temp_name)
+        except FileNotFoundError:
+            pass
+        raise
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)

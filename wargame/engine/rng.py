@@ -1,0 +1,81 @@
+"""Named random streams, each independent of the others, all derived from one seed.
+
+Every stream's generator is keyed by the stream's *name*, not by the order streams were created
+in, so adding a stream (a new source, a new rule) leaves every other stream's draws unchanged.
+A replication of a batch passes its own ``SeedSequence`` (``spawn_key=(i,)``), and its streams
+hang below it.
+
+Draws are taken from numpy in blocks and served as Python floats: one ``Generator.random()`` call
+for a single number costs about 0.3 µs, a buffered one about 0.05 µs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+import numpy as np
+
+_BLOCK = 256
+
+
+def _name_key(name: str) -> int:
+    """A stable 32-bit key for a stream name (Python's ``hash`` is salted per process)."""
+    return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=4).digest(), "big")
+
+
+class Stream:
+    """One named stream of uniform draws, buffered."""
+
+    __slots__ = ("_buffer", "_generator", "_next", "name")
+
+    def __init__(self, name: str, generator: np.random.Generator) -> None:
+        self.name = name
+        self._generator = generator
+        self._buffer: list[float] = []
+        self._next = 0
+
+    def random(self) -> float:
+        """A uniform draw in [0, 1)."""
+        if self._next >= len(self._buffer):
+            self._buffer = self._generator.random(_BLOCK).tolist()
+            self._next = 0
+        value = self._buffer[self._next]
+        self._next += 1
+        return value
+
+    def exponential(self, mean: float) -> float:
+        """An exponential draw with the given mean (a Poisson process's gap)."""
+        return -mean * math.log(1.0 - self.random())
+
+    def bernoulli(self, probability: float) -> bool:
+        """True with the given probability; draws nothing when the answer is certain."""
+        if probability >= 1.0:
+            return True
+        if probability <= 0.0:
+            return False
+        return self.random() < probability
+
+
+class RandomStreams:
+    """The game's randomness: one root ``SeedSequence`` and a stream per name below it."""
+
+    def __init__(self, seed: int, spawn_key: tuple[int, ...] = ()) -> None:
+        self.seed = seed
+        self.spawn_key = tuple(spawn_key)
+        self._streams: dict[str, Stream] = {}
+
+    def stream(self, name: str) -> Stream:
+        """The stream called ``name``, created on first use."""
+        stream = self._streams.get(name)
+        if stream is None:
+            sequence = np.random.SeedSequence(self.seed,
+                                              spawn_key=(*self.spawn_key, _name_key(name)))
+            stream = Stream(name, np.random.Generator(np.random.PCG64(sequence)))
+            self._streams[name] = stream
+        return stream
+
+    def generator(self, name: str) -> np.random.Generator:
+        """A numpy generator for block draws by a subsystem (e.g. the economy), keyed by name."""
+        sequence = np.random.SeedSequence(self.seed, spawn_key=(*self.spawn_key, _name_key(name)))
+        return np.random.Generator(np.random.PCG64(sequence))

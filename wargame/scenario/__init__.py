@@ -1,0 +1,1 @@
+"""Scenario files: the schema, conditions, typed parameters and the loader."""

@@ -1,0 +1,543 @@
+"""The scenario file format: pydantic models, validated once at load, frozen after.
+
+A scenario is data only. What teams may do (the move catalogue), what happens on a schedule
+(injects), at random (sources), by doctrine (rules) or when an indicator crosses a level
+(triggers) is all declared here; the engine interprets it. Conditions and effects are small
+structured trees, never Python.
+
+Cross-references (a rule naming a team, an effect naming an indicator, an inject's parameters
+against its move's specification) are checked after the fields validate, and reported at the field
+that holds the bad reference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, StringConstraints, Tag, model_validator
+
+from wargame.scenario.base import ID_PATTERN, RESERVED_IDS, WHITE, FieldIssues, Model
+from wargame.scenario.conditions import Condition, condition_indicators
+from wargame.scenario.params import (
+    IntegerParam,
+    NumberParam,
+    ParamSpec,
+    ParamValue,
+    check_params,
+    validate_spec_bounds,
+)
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+EventKind = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")]
+
+
+def _by_python_type(string_tag: str, other_tag: str):
+    """A discriminator that picks a union member from the input's Python type, so a wrong value
+    gets one message instead of one per member."""
+
+    def pick(value: object) -> str:
+        return string_tag if isinstance(value, str | int | float) else other_tag
+
+    return pick
+
+
+Visibility = Annotated[
+    Annotated[Literal["all"], Tag("all_teams")] | Annotated[list[Id], Tag("team_list")],
+    Discriminator(_by_python_type("all_teams", "team_list")),
+]
+"""``all`` or a list of team ids. The acting team and the white cell always see their own."""
+Loc = tuple[str | int, ...]
+
+
+class Meta(Model):
+    """What the scenario is, where its numbers come from, and its clock."""
+
+    name: str = Field(min_length=1)
+    """Short title shown in menus and reports."""
+    description: str = ""
+    """The question the scenario answers and how it is set up."""
+    sources: list[str] = []
+    """Citations for the scenario's numbers and events."""
+    start: dt.date
+    """Calendar date of week 0; event times are shown as dates from here."""
+    horizon_weeks: float = Field(gt=0, le=52 * 100)
+    """How long the game runs, in weeks."""
+    turn_weeks: float = Field(gt=0)
+    """Weeks of game time between two turns (the points where players move)."""
+    tick_weeks: float = Field(default=1.0, gt=0)
+    """Weeks between two updates of the continuous state (the economy); weekly by default."""
+
+    @model_validator(mode="after")
+    def _horizon_covers_a_turn(self) -> Meta:
+        if self.horizon_weeks < self.turn_weeks:
+            raise FieldIssues([(
+                ("horizon_weeks",),
+                f"must be at least one turn ({self.turn_weeks:g} weeks) (got {self.horizon_weeks:g})",
+            )])
+        return self
+
+
+class ParamRef(Model):
+    """A value taken from the move's parameter, optionally scaled: ``scale * param + offset``."""
+
+    param: Id
+    """The parameter's name in the move's ``params``."""
+    scale: float = 1.0
+    """Multiplier applied to the parameter."""
+    offset: float = 0.0
+    """Added after scaling."""
+
+
+Value = Annotated[
+    Annotated[float, Tag("number")] | Annotated[ParamRef, Tag("param_ref")],
+    Discriminator(_by_python_type("number", "param_ref")),
+]
+"""A number, or a reference to a numeric parameter of the move that carries the effect."""
+
+
+class SetIndicator(Model):
+    """Set an indicator to a value (clipped to its bounds)."""
+
+    op: Literal["set"]
+    indicator: Id
+    """The indicator's id."""
+    value: Value
+    """The new value."""
+
+
+class ShiftIndicator(Model):
+    """Add to an indicator (clipped to its bounds)."""
+
+    op: Literal["shift"]
+    indicator: Id
+    """The indicator's id."""
+    by: Value
+    """The amount added (negative to lower it)."""
+
+
+class ScaleIndicator(Model):
+    """Multiply an indicator (clipped to its bounds)."""
+
+    op: Literal["scale"]
+    indicator: Id
+    """The indicator's id."""
+    factor: Value
+    """The multiplier."""
+
+
+class EnableMoves(Model):
+    """Put moves into a team's catalogue (they become legal if their other conditions hold)."""
+
+    op: Literal["enable_moves"]
+    team: Id
+    """The team whose catalogue changes."""
+    moves: list[Id] = Field(min_length=1)
+    """The move kinds made available."""
+
+
+class DisableMoves(Model):
+    """Take moves out of a team's catalogue."""
+
+    op: Literal["disable_moves"]
+    team: Id
+    """The team whose catalogue changes."""
+    moves: list[Id] = Field(min_length=1)
+    """The move kinds withdrawn."""
+
+
+Effect = Annotated[
+    SetIndicator | ShiftIndicator | ScaleIndicator | EnableMoves | DisableMoves,
+    Field(discriminator="op"),
+]
+"""A change of state caused by an event; tagged by ``op``."""
+
+
+class MoveSpec(Model):
+    """One entry of a team's move catalogue: what the move is, its parameters and its effects."""
+
+    description: str = ""
+    """What the move does, shown to players."""
+    params: dict[Id, ParamSpec] = {}
+    """Typed parameters with bounds, by name."""
+    lag_weeks: float = Field(default=0.0, ge=0)
+    """Weeks from announcement to effect (0: effective at once), like a rule's comment period."""
+    available: bool = True
+    """Whether the move is in the catalogue at the start (effects can enable it later)."""
+    max_uses: int | None = Field(default=None, ge=1)
+    """How many times the team may make the move in a game (no limit when omitted)."""
+    requires: Condition | None = None
+    """A condition on indicators that must hold for the move to be legal."""
+    visible_to: Visibility = "all"
+    """Teams that see the move's announcement and effect."""
+    effects: list[Effect] = []
+    """What changes when the move takes effect."""
+
+
+class Team(Model):
+    """A seat at the table (a player team) with its catalogue of moves."""
+
+    name: str = Field(min_length=1)
+    """Display name, e.g. ``United States``."""
+    description: str = ""
+    """The team's role and goals, shown on its seat."""
+    moves: dict[Id, MoveSpec] = {}
+    """The team's move catalogue, by move kind."""
+
+
+class Indicator(Model):
+    """A number describing the state of the world, with bounds and who may see it."""
+
+    name: str = ""
+    """Display name (the id when omitted)."""
+    description: str = ""
+    """What it measures."""
+    unit: str = ""
+    """Unit shown beside the value."""
+    initial: float
+    """Value at week 0."""
+    min: float | None = None
+    """Lower bound; values are clipped to it."""
+    max: float | None = None
+    """Upper bound; values are clipped to it."""
+    visible_to: Visibility = "all"
+    """Teams that may see it; the white cell always does."""
+
+    @model_validator(mode="after")
+    def _initial_within_bounds(self) -> Indicator:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise FieldIssues([(("min",), f"must be ≤ max ({self.max:g}) (got {self.min:g})")])
+        if self.min is not None and self.initial < self.min:
+            raise FieldIssues([(("initial",), f"must be ≥ {self.min:g} (got {self.initial:g})")])
+        if self.max is not None and self.initial > self.max:
+            raise FieldIssues([(("initial",), f"must be ≤ {self.max:g} (got {self.initial:g})")])
+        return self
+
+
+class MoveRef(Model):
+    """A concrete move: a team, a kind from its catalogue, and parameter values."""
+
+    team: Id
+    """The team making the move."""
+    kind: Id
+    """The move kind, from the team's catalogue."""
+    params: dict[str, Any] = {}
+    """Parameter values; omitted ones take their defaults (checked against the catalogue)."""
+
+
+class TeamMoveRef(Model):
+    """A move a rule makes on its own team's behalf."""
+
+    kind: Id
+    """The move kind, from the rule's team's catalogue."""
+    params: dict[str, Any] = {}
+    """Parameter values; omitted ones take their defaults (checked against the catalogue)."""
+
+
+class EventSpec(Model):
+    """An event raised directly (not through a move): a crisis, a report, a shock."""
+
+    kind: EventKind
+    """The event's kind; rules listen for it by this name."""
+    actor: Id | None = None
+    """The team it is attributed to, if any."""
+    description: str = ""
+    """What happened, shown in the event log."""
+    visible_to: Visibility = "all"
+    """Teams that see it; the white cell always does."""
+    effects: list[Effect] = []
+    """What changes when it happens."""
+
+
+class Inject(Model):
+    """A scripted happening at a fixed time: a move made for a team, or an event."""
+
+    at_week: float = Field(ge=0)
+    """Game time in weeks from the start."""
+    move: MoveRef | None = None
+    """The move made (give this or ``event``)."""
+    event: EventSpec | None = None
+    """The event raised (give this or ``move``)."""
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Inject:
+        if (self.move is None) == (self.event is None):
+            raise FieldIssues([((), "give exactly one of 'move' or 'event'")])
+        return self
+
+
+class Source(Model):
+    """A stochastic source of events, e.g. smuggling attempts arriving as a Poisson process."""
+
+    process: Literal["poisson"] = "poisson"
+    """The arrival process; Poisson (exponential gaps) for now."""
+    rate_per_week: float = Field(gt=0, le=1000)
+    """Mean arrivals per week."""
+    event: EventSpec
+    """The event raised at each arrival."""
+    active_if: Condition | None = None
+    """Arrivals only count while this condition holds (thinning)."""
+    stream: Id | None = None
+    """Named random stream it draws from (its own id when omitted)."""
+
+
+class Rule(Model):
+    """A doctrine rule: on an event, if a condition holds, with a probability, make a move."""
+
+    team: Id
+    """The team whose doctrine this is; it is off while a human plays that team."""
+    on: EventKind
+    """The event kind that wakes the rule."""
+    when: Condition | None = None
+    """Condition on indicators that must hold when the event happens."""
+    probability: float = Field(default=1.0, ge=0, le=1)
+    """Chance the rule acts when woken and the condition holds."""
+    delay_weeks: float = Field(default=0.0, ge=0)
+    """Decision time before the move is made (its own lag then applies)."""
+    move: TeamMoveRef
+    """The move made."""
+    max_fires: int | None = Field(default=None, ge=1)
+    """How many times the rule may act in a game (no limit when omitted)."""
+    stream: Id | None = None
+    """Named random stream for the probability draw (``rule.<id>`` when omitted)."""
+
+
+class Trigger(Model):
+    """A threshold: when an indicator crosses a level, raise an event."""
+
+    indicator: Id
+    """The indicator watched."""
+    op: Literal["<", "<=", ">", ">="]
+    """The side of the level that counts as crossed."""
+    value: float
+    """The level."""
+    event: EventSpec
+    """The event raised on crossing."""
+    once: bool = True
+    """Fire only the first time; otherwise fire again after the indicator leaves and re-enters."""
+
+
+class IndicatorOutcome(Model):
+    """An outcome measured on an indicator's path."""
+
+    indicator: Id
+    """The indicator measured."""
+    stat: Literal["final", "min", "max", "mean"] = "final"
+    """Which statistic of its weekly path (``mean`` is over ticks)."""
+
+
+class EventOutcome(Model):
+    """An outcome measured on events of a kind."""
+
+    event: EventKind
+    """The event kind counted."""
+    stat: Literal["count", "first_week"] = "count"
+    """How many happened, or the week the first happened (empty when none did)."""
+
+
+def _outcome_tag(value: object) -> str:
+    if isinstance(value, dict):
+        return "event_outcome" if "event" in value else "indicator_outcome"
+    return "event_outcome" if isinstance(value, EventOutcome) else "indicator_outcome"
+
+
+Outcome = Annotated[
+    Annotated[IndicatorOutcome, Tag("indicator_outcome")]
+    | Annotated[EventOutcome, Tag("event_outcome")],
+    Discriminator(_outcome_tag),
+]
+
+
+class Scenario(Model):
+    """A whole scenario: the top level of a scenario file."""
+
+    extends: str | None = None
+    """Path of a base scenario (relative to this file) whose values this file overrides."""
+    meta: Meta
+    """Title, sources and clock."""
+    teams: dict[Id, Team] = Field(min_length=1)
+    """The teams, by id, each with its move catalogue."""
+    indicators: dict[Id, Indicator] = {}
+    """The indicators, by id."""
+    injects: list[Inject] = []
+    """Scripted moves and events."""
+    sources: dict[Id, Source] = {}
+    """Stochastic event sources, by id."""
+    rules: dict[Id, Rule] = {}
+    """Automated doctrine rules, by id."""
+    triggers: dict[Id, Trigger] = {}
+    """Threshold triggers, by id."""
+    outcomes: dict[Id, Outcome] = {}
+    """What to record at the end of a game, by name."""
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Scenario:
+        issues = list(_reference_issues(self))
+        if issues:
+            raise FieldIssues(issues)
+        return self
+
+    def event_kinds(self) -> set[str]:
+        """Every event kind the scenario can raise, for checking what rules listen to."""
+        kinds = {"turn"}
+        for team in self.teams.values():
+            for kind in team.moves:
+                kinds.add(kind)
+                kinds.add(f"{kind}.announced")
+        kinds.update(inject.event.kind for inject in self.injects if inject.event)
+        kinds.update(source.event.kind for source in self.sources.values())
+        kinds.update(trigger.event.kind for trigger in self.triggers.values())
+        return kinds
+
+
+def _reference_issues(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    """Every dangling or inconsistent reference in a scenario, with the field that holds it."""
+    teams = s.teams
+    team_list = ", ".join(teams)
+    indicator_list = ", ".join(s.indicators) or "none defined"
+
+    def team_ref(loc: Loc, team: str) -> Iterator[tuple[Loc, str]]:
+        if team not in teams:
+            yield loc, f"unknown team '{team}' (expected one of: {team_list})"
+
+    def visibility(loc: Loc, vis: Visibility) -> Iterator[tuple[Loc, str]]:
+        if vis != "all":
+            for i, team in enumerate(vis):
+                yield from team_ref((*loc, i), team)
+
+    def indicator_ref(loc: Loc, name: str) -> Iterator[tuple[Loc, str]]:
+        if name not in s.indicators:
+            yield loc, f"unknown indicator '{name}' (expected one of: {indicator_list})"
+
+    def condition(loc: Loc, cond: Condition | None) -> Iterator[tuple[Loc, str]]:
+        if cond is not None:
+            for path, name in condition_indicators(cond):
+                yield from indicator_ref((*loc, *path), name)
+
+    def effects(loc: Loc, items: list[Effect], move: MoveSpec | None) -> Iterator[tuple[Loc, str]]:
+        for i, effect in enumerate(items):
+            here = (*loc, i)
+            if isinstance(effect, EnableMoves | DisableMoves):
+                if effect.team not in teams:
+                    yield from team_ref((*here, "team"), effect.team)
+                    continue
+                catalogue = teams[effect.team].moves
+                for j, kind in enumerate(effect.moves):
+                    if kind not in catalogue:
+                        yield (*here, "moves", j), (
+                            f"unknown move '{kind}' for team '{effect.team}' "
+                            f"(expected one of: {', '.join(catalogue) or 'none defined'})"
+                        )
+                continue
+            yield from indicator_ref((*here, "indicator"), effect.indicator)
+            field = {SetIndicator: "value", ShiftIndicator: "by", ScaleIndicator: "factor"}[
+                type(effect)
+            ]
+            value = getattr(effect, field)
+            if isinstance(value, ParamRef):
+                if move is None:
+                    yield (*here, field, "param"), "a parameter reference needs a move; use a number"
+                elif value.param not in move.params:
+                    yield (*here, field, "param"), (
+                        f"unknown parameter '{value.param}' "
+                        f"(expected one of: {', '.join(move.params) or 'none defined'})"
+                    )
+                elif not isinstance(move.params[value.param], NumberParam | IntegerParam):
+                    yield (*here, field, "param"), f"parameter '{value.param}' is not numeric"
+
+    def move_ref(loc: Loc, team: str, kind: str, params: dict[str, ParamValue]):
+        if team not in teams:
+            return
+        catalogue = teams[team].moves
+        if kind not in catalogue:
+            yield (*loc, "kind"), (
+                f"unknown move '{kind}' for team '{team}' "
+                f"(expected one of: {', '.join(catalogue) or 'none defined'})"
+            )
+            return
+        _, problems = check_params(catalogue[kind].params, params)
+        for path, message in problems:
+            yield (*loc, "params", *path), message
+
+    def event_spec(loc: Loc, event: EventSpec) -> Iterator[tuple[Loc, str]]:
+        if event.actor is not None:
+            yield from team_ref((*loc, "actor"), event.actor)
+        yield from visibility((*loc, "visible_to"), event.visible_to)
+        yield from effects((*loc, "effects"), event.effects, None)
+
+    for team_id, team in teams.items():
+        if team_id in RESERVED_IDS:
+            yield ("teams", team_id), f"'{team_id}' is reserved (the white cell); pick another id"
+        for kind, move in team.moves.items():
+            loc: Loc = ("teams", team_id, "moves", kind)
+            for name, spec in move.params.items():
+                problem = validate_spec_bounds(spec)
+                if problem:
+                    yield (*loc, "params", name), problem
+            yield from condition((*loc, "requires"), move.requires)
+            yield from visibility((*loc, "visible_to"), move.visible_to)
+            yield from effects((*loc, "effects"), move.effects, move)
+    for name, indicator in s.indicators.items():
+        yield from visibility(("indicators", name, "visible_to"), indicator.visible_to)
+    for i, inject in enumerate(s.injects):
+        if inject.at_week > s.meta.horizon_weeks:
+            yield ("injects", i, "at_week"), (
+                f"must be within the horizon (≤ {s.meta.horizon_weeks:g}) (got {inject.at_week:g})"
+            )
+        if inject.move is not None:
+            yield from team_ref(("injects", i, "move", "team"), inject.move.team)
+            yield from move_ref(("injects", i, "move"), inject.move.team, inject.move.kind,
+                                inject.move.params)
+        if inject.event is not None:
+            yield from event_spec(("injects", i, "event"), inject.event)
+    for name, source in s.sources.items():
+        yield from event_spec(("sources", name, "event"), source.event)
+        yield from condition(("sources", name, "active_if"), source.active_if)
+    kinds = s.event_kinds()
+    for name, rule in s.rules.items():
+        yield from team_ref(("rules", name, "team"), rule.team)
+        if rule.on not in kinds:
+            yield ("rules", name, "on"), (
+                f"unknown event kind '{rule.on}' (expected one of: {', '.join(sorted(kinds))})"
+            )
+        yield from condition(("rules", name, "when"), rule.when)
+        yield from move_ref(("rules", name, "move"), rule.team, rule.move.kind, rule.move.params)
+    for name, trigger in s.triggers.items():
+        yield from indicator_ref(("triggers", name, "indicator"), trigger.indicator)
+        yield from event_spec(("triggers", name, "event"), trigger.event)
+    for name, outcome in s.outcomes.items():
+        if isinstance(outcome, IndicatorOutcome):
+            yield from indicator_ref(("outcomes", name, "indicator"), outcome.indicator)
+        elif outcome.event not in kinds:
+            yield ("outcomes", name, "event"), (
+                f"unknown event kind '{outcome.event}' (expected one of: {', '.join(sorted(kinds))})"
+            )
+
+
+__all__ = [
+    "WHITE",
+    "Condition",
+    "DisableMoves",
+    "Effect",
+    "EnableMoves",
+    "EventOutcome",
+    "EventSpec",
+    "Indicator",
+    "IndicatorOutcome",
+    "Inject",
+    "Meta",
+    "MoveRef",
+    "MoveSpec",
+    "Outcome",
+    "ParamRef",
+    "Rule",
+    "ScaleIndicator",
+    "Scenario",
+    "SetIndicator",
+    "ShiftIndicator",
+    "Source",
+    "Team",
+    "TeamMoveRef",
+    "Trigger",
+]
