@@ -78,7 +78,7 @@ def _parse(text: str, file: str) -> _Located:
             if isinstance(node, yaml.MappingNode):
                 result: dict[Any, Any] = {}
                 for key_node, value_node in node.value:
-                    # Keys are names: read them as written, so `on:` stays "on" (YAML 1.1 says True).
+                    # Keys are names: read them as written, so `on:` stays "on" (not True).
                     key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
                     if not isinstance(key, str):
                         raise ScenarioError(Issue(
@@ -212,10 +212,12 @@ def _data_path(data: Any, loc: Path_) -> Path_:
     """Turn a pydantic location into a path in the data, dropping union-member tags."""
     result: list[str | int] = []
     current = data
-    for i, part in enumerate(loc):
-        if (isinstance(current, dict) and part in current) or (isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)):
+    for part in loc:
+        in_dict = isinstance(current, dict) and part in current
+        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        if in_dict or in_list:
             result.append(part)
-            current = current[part]
+            current = current[part]  # type: ignore[index]
         elif part in _SYNTHETIC_TAGS or (
             isinstance(current, dict)
             and part in {v for v in current.values() if isinstance(v, str)}

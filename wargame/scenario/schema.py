@@ -74,7 +74,8 @@ class Meta(Model):
         if self.horizon_weeks < self.turn_weeks:
             raise FieldIssues([(
                 ("horizon_weeks",),
-                f"must be at least one turn ({self.turn_weeks:g} weeks) (got {self.horizon_weeks:g})",
+                f"must be at least one turn ({self.turn_weeks:g} weeks) "
+                f"(got {self.horizon_weeks:g})",
             )])
         return self
 
@@ -437,7 +438,8 @@ def _reference_issues(s: Scenario) -> Iterator[tuple[Loc, str]]:
             value = getattr(effect, field)
             if isinstance(value, ParamRef):
                 if move is None:
-                    yield (*here, field, "param"), "a parameter reference needs a move; use a number"
+                    yield (*here, field, "param"), (
+                        "a parameter reference needs a move; use a number")
                 elif value.param not in move.params:
                     yield (*here, field, "param"), (
                         f"unknown parameter '{value.param}' "
@@ -511,7 +513,8 @@ def _reference_issues(s: Scenario) -> Iterator[tuple[Loc, str]]:
             yield from indicator_ref(("outcomes", name, "indicator"), outcome.indicator)
         elif outcome.event not in kinds:
             yield ("outcomes", name, "event"), (
-                f"unknown event kind '{outcome.event}' (expected one of: {', '.join(sorted(kinds))})"
+                f"unknown event kind '{outcome.event}' "
+                f"(expected one of: {', '.join(sorted(kinds))})"
             )
 
 
