@@ -1,0 +1,180 @@
+"""The ``wargame`` command line.
+
+Each subcommand is a small function taking parsed arguments and returning an exit code. Errors a
+user can cause are ``WargameError``s: ``main`` prints their message and exits 1. Anything else is a
+bug; it is reported in one line (with the traceback only under ``WARGAME_DEBUG=1``), so no
+traceback reaches a user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from wargame._version import __version__
+from wargame.engine.game import Game
+from wargame.engine.journal import save_text_atomic
+from wargame.errors import ScenarioError, WargameError
+from wargame.scenario.loader import load_scenario, shipped_scenarios
+from wargame.scenario.schema import Scenario
+from wargame.text import indicator_table, outcome_table, timeline
+
+DEFAULT_SCENARIO = "escalation-ladder"
+"""The scenario embedded in the package that commands use when none is named."""
+
+
+def scenario_json_schema() -> str:
+    """The JSON Schema of scenario files, as committed in ``scenarios/scenario.schema.json``."""
+    schema = Scenario.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "wargame scenario"
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    failed = 0
+    for name in args.files:
+        try:
+            scenario = load_scenario(name)
+        except ScenarioError as exc:
+            failed += 1
+            print(exc, file=sys.stderr)
+        else:
+            print(f"ok: {name} ({scenario.meta.name})")
+    if len(args.files) > 1:
+        print(f"{len(args.files) - failed} valid, {failed} invalid", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    text = scenario_json_schema()
+    if args.output:
+        save_text_atomic(Path(args.output), text)
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_list(_args: argparse.Namespace) -> int:
+    for name in shipped_scenarios():
+        scenario = load_scenario(name)
+        print(f"{name:<36} {scenario.meta.name}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    game = Game(scenario, seed=args.seed)
+    if args.weeks is not None and args.weeks <= 0:
+        raise WargameError(f"--weeks must be a positive number of weeks (got {args.weeks:g})")
+    events = game.run(args.weeks)
+    meta = scenario.meta
+    print(f"{meta.name} · seed {args.seed} · weeks {0:g}–{game.week:g} "
+          f"({meta.start.isoformat()} to {game.date.isoformat()}) · {len(events)} events")
+    print()
+    for line in timeline(game, events):
+        print(line)
+    print()
+    print(f"Indicators at week {game.week:g} (white cell view)")
+    for line in indicator_table(game):
+        print(f"  {line}")
+    if scenario.outcomes:
+        print()
+        for line in outcome_table(game.outcomes()):
+            print(f"  {line}")
+    if args.journal:
+        game.journal.save(args.journal)
+        print(f"\njournal: {args.journal} ({len(game.journal)} lines)")
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    game = Game.replay(args.file)
+    header = game.journal.header
+    records = game.journal.records
+    count = {kind: sum(1 for r in records if r["record"] == kind)
+             for kind in ("move", "withdraw", "facilitator", "advance", "event")}
+    print(f"{args.file}: verified — {len(game.journal)} lines replay byte for byte")
+    print(f"  scenario  {game.scenario.meta.name} ({header['scenario_hash'][:19]}…)")
+    print(f"  engine    {header['engine']} · seed {game.seed}"
+          + (f" · human teams: {', '.join(game.human_teams)}" if game.human_teams else ""))
+    print(f"  played    {game.turn} turns, to week {game.week:g} ({game.date.isoformat()})"
+          + (" · game over" if game.over else ""))
+    print(f"  records   {count['move']} moves submitted, {count['withdraw']} withdrawn, "
+          f"{count['facilitator']} facilitator actions, {count['event']} events")
+    print()
+    for line in indicator_table(game):
+        print(f"  {line}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wargame",
+        description="Discrete-event wargames of technology-competition crises.",
+    )
+    parser.add_argument("--version", action="version", version=f"wargame {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    run = commands.add_parser("run", help="run a scenario with its automated doctrines only")
+    run.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO,
+                     help=f"scenario file or shipped name (default: {DEFAULT_SCENARIO})")
+    run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    run.add_argument("--weeks", type=float, help="stop after this many weeks (default: horizon)")
+    run.add_argument("--journal", metavar="FILE", help="save the game's journal here")
+    run.set_defaults(func=cmd_run)
+
+    validate = commands.add_parser("validate", help="check scenario files (exit 1 if any fail)")
+    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.set_defaults(func=cmd_validate)
+
+    replay = commands.add_parser("replay", help="check a journal replays exactly and summarise it")
+    replay.add_argument("file", metavar="JOURNAL")
+    replay.set_defaults(func=cmd_replay)
+
+    schema = commands.add_parser("schema", help="write the JSON Schema of scenario files")
+    schema.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+    schema.set_defaults(func=cmd_schema)
+
+    listing = commands.add_parser("list", help="list the shipped scenarios")
+    listing.set_defaults(func=cmd_list)
+
+    try:
+        from wargame.economy.cli import add_parser as add_shock_parser
+    except ImportError:
+        pass
+    else:
+        add_shock_parser(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except WargameError as exc:
+        print(f"error: {exc}" if "\n" not in str(exc) else str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: say so in one line, never dump a traceback on a user
+        if os.environ.get("WARGAME_DEBUG"):
+            traceback.print_exc()
+        print(f"internal error ({type(exc).__name__}: {exc}); this is a bug in wargame — "
+              "rerun with WARGAME_DEBUG=1 for details and please report it", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
