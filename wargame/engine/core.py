@@ -52,8 +52,13 @@ class _RuleState:
             setattr(self, name, value)
 
 
+MAX_TRIGGER_CASCADE = 64
+"""Triggers whose effects cross each other's levels could fire each other forever in one instant;
+a chain this deep is a scenario bug and stops the game with a message naming the trigger."""
+
+
 class _TriggerState:
-    __slots__ = ("armed", "compare", "event", "id", "last_week", "once", "value")
+    __slots__ = ("armed", "compare", "event", "id", "once", "value")
 
     def __init__(self, **fields: Any) -> None:
         for name, value in fields.items():
@@ -126,7 +131,6 @@ class Engine:
             state = _TriggerState(
                 id=trigger_id, compare=compare, value=trigger.value, event=trigger.event,
                 once=trigger.once, armed=not compare(self.values[position], trigger.value),
-                last_week=None,
             )
             self.triggers_by_indicator.setdefault(position, []).append(state)
 
@@ -138,6 +142,7 @@ class Engine:
         self.move_counter = 0
         self.facilitator_counter = 0
         self.tick_hooks: list[TickHook] = []
+        self.cascade = 0
         self.journal = Journal({
             "record": "header",
             "format": FORMAT,
@@ -437,19 +442,33 @@ class Engine:
 
     def _check_triggers(self, triggers: list[_TriggerState], value: float,
                         event_id: str | None) -> None:
+        """Arm and disarm every trigger on the new value first, then fire the crossed ones.
+
+        Two phases, so that a trigger whose event changes the indicator again cannot hide the
+        crossing from the triggers after it in the list.
+        """
+        crossed = []
         for trigger in triggers:
             holds = trigger.compare(value, trigger.value)
             if holds and trigger.armed:
-                if trigger.last_week == self.env.now:
-                    continue  # at most once per instant: two triggers cannot ping-pong forever
                 trigger.armed = False
-                trigger.last_week = self.env.now
-                spec = trigger.event
+                crossed.append(trigger)
+            elif not holds and not trigger.armed and not trigger.once:
+                trigger.armed = True
+        for trigger in crossed:
+            if self.cascade >= MAX_TRIGGER_CASCADE:
+                raise GameStateError(
+                    f"trigger '{trigger.id}' fired {MAX_TRIGGER_CASCADE} times in a chain at "
+                    f"week {self.env.now:g}: triggers whose effects re-cross each other's "
+                    "levels loop forever; change their effects or set once: true")
+            self.cascade += 1
+            spec = trigger.event
+            try:
                 self._emit(spec.kind, spec.actor, self._expand(spec.visible_to, spec.actor),
                            Cause("trigger", trigger.id, event_id), spec.description,
                            {"value": value}, spec.effects)
-            elif not holds and not trigger.armed and not trigger.once:
-                trigger.armed = True
+            finally:
+                self.cascade -= 1
 
     def _wake(self, rules: list[_RuleState], event_id: str) -> None:
         for rule in rules:

@@ -349,7 +349,7 @@ def load_scenario_text(text: str, name: str = "<text>") -> Scenario:
         found = "nothing" if located.data is None else type(located.data).__name__
         raise ScenarioError(Issue(f"a scenario must be a mapping of sections (got {found})",
                                   file=name, line=1))
-    if "extends" in located.data:
+    if located.data.get("extends") is not None:
         raise ScenarioError(Issue("extends needs a scenario file to be relative to", "extends",
                                   name, located.where.get(("extends",), (name, 1))[1]))
     return validate_scenario_data(located.data, located.where, name)

@@ -77,6 +77,9 @@ ParamSpec = Annotated[
 
 
 def _fmt(value: object) -> str:
+    """Show a value as the author wrote it: ``2`` not ``2.0``, strings quoted."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return repr(value) if isinstance(value, str) else str(value)
 
 
