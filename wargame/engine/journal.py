@@ -196,7 +196,7 @@ class Journal:
         try:
             HeaderRecord.model_validate(header)
         except ValidationError as exc:
-            raise JournalError(f"{name}:1: damaged header: {_first_error(exc)}") from None
+            raise JournalError(f"{name}:1: damaged header: {_first_error(exc, header)}") from None
         records: list[dict[str, Any]] = []
         for number, line in enumerate(lines[1:], start=2):
             try:
@@ -207,16 +207,16 @@ class Journal:
             try:
                 _BODY.validate_python(record)
             except ValidationError as exc:
-                raise JournalError(f"{name}:{number}: damaged journal: {_first_error(exc)}") \
+                raise JournalError(f"{name}:{number}: damaged journal: {_first_error(exc, record)}") \
                     from None
             records.append(record)
         return cls(header, records)
 
 
-def _first_error(exc: ValidationError) -> str:
-    error = exc.errors(include_url=False)[0]
-    where = ".".join(str(part) for part in error["loc"])
-    return f"{where}: {error['msg']}" if where else error["msg"]
+def _first_error(exc: ValidationError, data: Any = None) -> str:
+    from wargame.scenario.loader import issues_from_validation
+
+    return str(issues_from_validation(exc, data)[0])
 
 
 def save_text_atomic(path: Path, text: str) -> None:
