@@ -72,7 +72,8 @@ def test_damaged_journals_name_the_line(tmp_path):
         Journal.load(cut)
     broken = tmp_path / "broken.jsonl"
     broken.write_text("".join(lines[:3]) + '{"record": "event", "id": 3}\n', encoding="utf-8")
-    with pytest.raises(JournalError, match=r"broken.jsonl:4: damaged journal: id: must be text \(got 3\)"):
+    with pytest.raises(JournalError,
+                       match=r"broken.jsonl:4: damaged journal: actor: required field missing"):
         Journal.load(broken)
     garbage = tmp_path / "garbage.jsonl"
     garbage.write_text("".join(lines[:2]) + "{not json\n", encoding="utf-8")

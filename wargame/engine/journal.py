@@ -207,8 +207,8 @@ class Journal:
             try:
                 _BODY.validate_python(record)
             except ValidationError as exc:
-                raise JournalError(f"{name}:{number}: damaged journal: {_first_error(exc, record)}") \
-                    from None
+                problem = _first_error(exc, record)
+                raise JournalError(f"{name}:{number}: damaged journal: {problem}") from None
             records.append(record)
         return cls(header, records)
 
