@@ -41,6 +41,8 @@ from wargame.scenario.schema import (
 
 TickHook = Callable[[float], None]
 """Called once per tick with the tick length in weeks, after time has moved on."""
+EffectFn = Callable[[dict[str, Any] | None, str], None]
+"""A compiled effect: called with the move's parameters (or None) and the causing event's id."""
 
 
 class _RuleState:
@@ -52,13 +54,17 @@ class _RuleState:
             setattr(self, name, value)
 
 
+_new_event = tuple.__new__
+"""Builds an ``Event`` from a full tuple of fields without the named tuple's Python-level
+``__new__`` (a third of the cost of an event in the hot loop)."""
+
 MAX_TRIGGER_CASCADE = 64
 """Triggers whose effects cross each other's levels could fire each other forever in one instant;
 a chain this deep is a scenario bug and stops the game with a message naming the trigger."""
 
 
 class _TriggerState:
-    __slots__ = ("armed", "compare", "event", "id", "once", "value")
+    __slots__ = ("armed", "compare", "effects", "event", "id", "once", "value")
 
     def __init__(self, **fields: Any) -> None:
         for name, value in fields.items():
@@ -104,6 +110,10 @@ class Engine:
             (team, kind): compile_condition(spec.requires, self.index, self.values)
             for team, t in scenario.teams.items() for kind, spec in t.moves.items()
         }
+        self.move_effects = {
+            (team, kind): self._compile_effects(spec.effects)
+            for team, t in scenario.teams.items() for kind, spec in t.moves.items()
+        }
         self.move_visible = {
             (team, kind): self._expand(spec.visible_to, team)
             for team, t in scenario.teams.items() for kind, spec in t.moves.items()
@@ -130,13 +140,12 @@ class Engine:
             compare = COMPARATORS[trigger.op]
             state = _TriggerState(
                 id=trigger_id, compare=compare, value=trigger.value, event=trigger.event,
-                once=trigger.once, armed=not compare(self.values[position], trigger.value),
+                effects=self._compile_effects(trigger.event.effects), once=trigger.once,
+                armed=not compare(self.values[position], trigger.value),
             )
             self.triggers_by_indicator.setdefault(position, []).append(state)
 
         self.events: list[Event] = []
-        self.event_counts: dict[str, int] = {}
-        self.first_week: dict[str, float] = {}
         self.submitted: list[PendingMove] = []
         self.announced: dict[str, PendingMove] = {}
         self.move_counter = 0
@@ -155,11 +164,13 @@ class Engine:
             "scenario": scenario_dump(scenario),
         })
 
+        self.journal_entries = self.journal._entries  # the hot loop appends events directly
         for number, inject in enumerate(scenario.injects):
             self.env.process(self._inject_process(number, inject.at_week))
         for source_id, source in scenario.sources.items():
             self.env.process(self._source_process(
-                source_id, source.event, 1.0 / source.rate_per_week,
+                source_id, source.event, self._compile_effects(source.event.effects),
+                1.0 / source.rate_per_week,
                 self.streams.stream(source.stream or source_id),
                 compile_condition(source.active_if, self.index, self.values),
             ))
@@ -218,14 +229,17 @@ class Engine:
         else:
             self._raise(inject.event, cause)
 
-    def _source_process(self, source_id: str, event: EventSpec, mean_gap: float, stream,
-                        active: Predicate):
+    def _source_process(self, source_id: str, event: EventSpec, effects: tuple[EffectFn, ...],
+                        mean_gap: float, stream, active: Predicate):
         cause = Cause("source", source_id)
         timeout = self.env.timeout
+        emit = self._emit
+        kind, actor, description = event.kind, event.actor, event.description
+        visible_to = self._expand(event.visible_to, actor)
         while True:
             yield timeout(stream.exponential(mean_gap))
             if active():
-                self._raise(event, cause)
+                emit(kind, actor, visible_to, cause, description, None, effects)
 
     def _ticker(self, tick: float):
         timeout = self.env.timeout
@@ -268,7 +282,7 @@ class Engine:
         self.announced.pop(move_id, None)
         spec = self.scenario.teams[team].moves[kind]
         self._emit(kind, team, self.move_visible[(team, kind)], cause, spec.description,
-                   {"move": move_id, "params": params}, spec.effects, params)
+                   {"move": move_id, "params": params}, self.move_effects[(team, kind)], params)
 
     def legal(self, team: str, kind: str) -> str | None:
         """None when ``team`` may make ``kind`` now, else why not."""
@@ -387,48 +401,69 @@ class Engine:
 
     def _raise(self, spec: EventSpec, cause: Cause) -> Event:
         return self._emit(spec.kind, spec.actor, self._expand(spec.visible_to, spec.actor), cause,
-                          spec.description, {}, spec.effects)
+                          spec.description, None, self._compile_effects(spec.effects))
 
     def _emit(self, kind: str, actor: str | None, visible_to: tuple[str, ...], cause: Cause,
               description: str = "", data: dict[str, Any] | None = None,
-              effects: list[Effect] = (), params: dict[str, Any] | None = None) -> Event:
-        week = self.env.now
-        event = Event(f"e{len(self.events) + 1}", week, self.playing, kind, actor, visible_to,
-                      cause, description, data if data is not None else {})
-        self.events.append(event)
-        self.journal.append(event.to_json())
-        self.event_counts[kind] = self.event_counts.get(kind, 0) + 1
-        if kind not in self.first_week:
-            self.first_week[kind] = week
-        for effect in effects:
-            self._apply(effect, params, event.id)
+              effects: tuple[EffectFn, ...] = (), params: dict[str, Any] | None = None) -> Event:
+        """Record an event, apply its effects, wake the rules listening for its kind.
+
+        The hot path of the engine: every event of a game passes here once.
+        """
+        events = self.events
+        event = _new_event(Event, (f"e{len(events) + 1}", self.env.now, self.turn + 1, kind,
+                                   actor, visible_to, cause, description,
+                                   {} if data is None else data))
+        events.append(event)
+        self.journal_entries.append(event)
+        if effects:
+            event_id = event.id
+            for effect in effects:
+                effect(params, event_id)
         rules = self.rules_by_kind.get(kind)
         if rules:
             self._wake(rules, event.id)
         return event
 
-    def _value(self, value: float | ParamRef, params: dict[str, Any] | None) -> float:
-        if isinstance(value, ParamRef):
-            return value.scale * float(params[value.param]) + value.offset  # type: ignore[index]
-        return value
+    def _compile_effects(self, effects: list[Effect]) -> tuple[EffectFn, ...]:
+        """Turn validated effects into closures, so applying one is a call, not a type switch."""
+        return tuple(self._compile_effect(effect) for effect in effects)
 
-    def _apply(self, effect: Effect, params: dict[str, Any] | None, event_id: str) -> None:
+    def _compile_effect(self, effect: Effect) -> EffectFn:
         if isinstance(effect, EnableMoves | DisableMoves):
             flag = isinstance(effect, EnableMoves)
             catalogue = self.available[effect.team]
-            for kind in effect.moves:
-                catalogue[kind] = flag
-            return
+            kinds = tuple(effect.moves)
+
+            def change_catalogue(_params: dict[str, Any] | None, _event_id: str) -> None:
+                for kind in kinds:
+                    catalogue[kind] = flag
+
+            return change_catalogue
         position = self.index[effect.indicator]
-        old = self.values[position]
+        values = self.values
+        set_indicator = self.set_indicator
         if isinstance(effect, SetIndicator):
-            new = self._value(effect.value, params)
+            operand, combine = effect.value, lambda old, x: x
         elif isinstance(effect, ShiftIndicator):
-            new = old + self._value(effect.by, params)
+            operand, combine = effect.by, float.__add__
         else:
             assert isinstance(effect, ScaleIndicator)
-            new = old * self._value(effect.factor, params)
-        self.set_indicator(position, new, event_id)
+            operand, combine = effect.factor, float.__mul__
+        if isinstance(operand, ParamRef):
+            name, scale, offset = operand.param, operand.scale, operand.offset
+
+            def from_param(params: dict[str, Any] | None, event_id: str) -> None:
+                x = scale * float(params[name]) + offset  # type: ignore[index]
+                set_indicator(position, combine(float(values[position]), x), event_id)
+
+            return from_param
+        constant = float(operand)
+
+        def from_constant(_params: dict[str, Any] | None, event_id: str) -> None:
+            set_indicator(position, combine(float(values[position]), constant), event_id)
+
+        return from_constant
 
     def set_indicator(self, position: int, value: float, event_id: str | None) -> None:
         """Set an indicator (clipped to its bounds) and fire any trigger it crosses."""
@@ -466,7 +501,7 @@ class Engine:
             try:
                 self._emit(spec.kind, spec.actor, self._expand(spec.visible_to, spec.actor),
                            Cause("trigger", trigger.id, event_id), spec.description,
-                           {"value": value}, spec.effects)
+                           {"value": value}, trigger.effects)
             finally:
                 self.cascade -= 1
 
@@ -596,10 +631,11 @@ class Engine:
         result: dict[str, float | None] = {}
         for name, outcome in self.scenario.outcomes.items():
             if isinstance(outcome, EventOutcome):
+                weeks = [e.week for e in self.events if e.kind == outcome.event]
                 if outcome.stat == "count":
-                    result[name] = float(self.event_counts.get(outcome.event, 0))
+                    result[name] = float(len(weeks))
                 else:
-                    result[name] = self.first_week.get(outcome.event)
+                    result[name] = weeks[0] if weeks else None
                 continue
             position = self.index[outcome.indicator]
             if outcome.stat == "final":

@@ -6,13 +6,13 @@ every change of state can be traced back. A move is a team's decision; it is val
 submitted and turns into events when it is announced and when it takes effect.
 
 Inside the engine these are slots dataclasses (cheap to make in the hot loop); at the boundary
-(player input, journal files) they are checked by pydantic models, see ``wargame.engine.records``.
+(player input, journal files) they are checked by pydantic models, see ``wargame.engine.journal``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple
 
 from pydantic import ConfigDict, Field
 
@@ -56,35 +56,37 @@ _CAUSE_LABELS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
-    """Something that happened at a moment of game time."""
+class Event(NamedTuple):
+    """Something that happened at a moment of game time.
+
+    Fields: ``id`` (``e1``, ``e2``, ... in the order events happened); ``week`` (game time in
+    weeks from the start); ``turn`` (the turn being played, 1 for the first); ``kind`` (a move
+    kind such as ``tighten_controls``, its announcement ``tighten_controls.announced``, a
+    scenario event kind, ``turn`` or ``override``); ``actor`` (the team it is attributed to, or
+    None); ``visible_to`` (teams that see it; the white cell sees every event); ``cause`` (what
+    produced it); ``description`` (a line for the event log); ``data`` (details: a move's id and
+    parameters, a trigger's value, an override's rationale).
+
+    A named tuple: immutable, and cheap to make in the hot loop.
+    """
 
     id: str
-    """``e1``, ``e2``, ... in the order events happened."""
     week: float
-    """Game time in weeks from the start."""
     turn: int
-    """The turn being played when it happened (1 is the first)."""
     kind: str
-    """What happened: a move kind (``tighten_controls``), its announcement
-    (``tighten_controls.announced``), a scenario event kind, ``turn`` or ``override``."""
     actor: str | None
-    """The team it is attributed to, or None."""
     visible_to: tuple[str, ...]
-    """Teams that see it; the white cell sees every event."""
     cause: Cause
-    """What produced it."""
     description: str = ""
-    """A line for the event log."""
-    data: dict[str, Any] = field(default_factory=dict)
-    """Details: a move's id and parameters, a trigger's value, an override's rationale."""
+    data: dict[str, Any] = {}
+    """Shared default, never mutated: the engine always passes a fresh dict."""
 
     def visible(self, team: str | None) -> bool:
         """Whether ``team`` may see this event (None is the white cell, which sees all)."""
         return team is None or team in self.visible_to
 
     def to_json(self) -> dict[str, Any]:
+        """The event's journal record."""
         return {
             "record": "event",
             "id": self.id,

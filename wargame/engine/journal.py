@@ -112,23 +112,33 @@ _BODY = TypeAdapter(BodyRecord)
 
 
 class Journal:
-    """An append-only list of journal lines: a header and records, as JSON-ready dicts."""
+    """An append-only list of journal records: a header, then inputs and events.
 
-    def __init__(self, header: dict[str, Any], records: Iterable[dict[str, Any]] = ()) -> None:
+    Events are kept as the engine's ``Event`` tuples and turned into JSON only when the journal is
+    read or saved, so a batch replication that never saves pays nothing for journalling.
+    """
+
+    def __init__(self, header: dict[str, Any], records: Iterable[Any] = ()) -> None:
         self.header = header
-        self.records: list[dict[str, Any]] = list(records)
+        self._entries: list[Any] = list(records)
 
-    def append(self, record: dict[str, Any]) -> None:
-        self.records.append(record)
+    def append(self, record: Any) -> None:
+        """Add a record: a JSON-ready dict, or an object with ``to_json()`` (an ``Event``)."""
+        self._entries.append(record)
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        """Every record after the header, as JSON-ready dicts."""
+        return [entry if isinstance(entry, dict) else entry.to_json() for entry in self._entries]
 
     def __len__(self) -> int:
-        return 1 + len(self.records)
+        return 1 + len(self._entries)
 
     def lines(self) -> Iterator[str]:
         """Every line of the journal file, without newlines."""
         yield dumps(self.header)
-        for record in self.records:
-            yield dumps(record)
+        for entry in self._entries:
+            yield dumps(entry if isinstance(entry, dict) else entry.to_json())
 
     def text(self) -> str:
         return "".join(line + "\n" for line in self.lines())
@@ -140,11 +150,11 @@ class Journal:
         being prepared or played carry k+1, so cutting at the first record past ``turn`` drops
         exactly what happened after turn ``turn`` ended.
         """
-        kept: list[dict[str, Any]] = []
-        for record in self.records:
-            if record["turn"] > turn:
+        kept: list[Any] = []
+        for entry in self._entries:
+            if (entry["turn"] if isinstance(entry, dict) else entry.turn) > turn:
                 break
-            kept.append(record)
+            kept.append(entry)
         return Journal(self.header, kept)
 
     def save(self, path: str | Path) -> None:

@@ -1,0 +1,94 @@
+"""The command line, run as a user runs it: a real subprocess, real files, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, SCENARIOS
+from wargame.cli import scenario_json_schema
+
+
+def wargame(*args: str, cwd=ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "wargame", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_run_prints_a_timeline_and_a_final_table_and_saves_a_journal_that_replays(tmp_path):
+    journal = tmp_path / "g.jsonl"
+    done = wargame("run", "--seed", "3", "--journal", str(journal))
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.startswith("Escalation ladder (worked example) · seed 3 · weeks 0–52")
+    assert "Turn 1 (from 2025-01-06)" in out
+    assert "chip_breakthrough" in out and "[inject #0]" in out
+    assert "Indicators at week 52 (white cell view)" in out
+    assert "final_tension" in out
+    replayed = wargame("replay", str(journal))
+    assert replayed.returncode == 0, replayed.stderr
+    assert "verified" in replayed.stdout and "13 turns, to week 52" in replayed.stdout
+    # the same seed prints the same thing; the journal is byte-identical
+    again = tmp_path / "again.jsonl"
+    assert wargame("run", "--seed", "3", "--journal", str(again)).stdout == \
+        out.replace(str(journal), str(again))
+    assert again.read_bytes() == journal.read_bytes()
+
+
+def test_run_with_weeks_stops_early():
+    done = wargame("run", "escalation-ladder-pessimistic", "--weeks", "8")
+    assert done.returncode == 0, done.stderr
+    assert "Indicators at week 8 (white cell view)" in done.stdout
+
+
+def test_validate_passes_shipped_scenarios_and_fails_a_bad_one(tmp_path):
+    good = wargame("validate", *map(str, sorted(SCENARIOS.glob("*.yaml"))))
+    assert good.returncode == 0, good.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("meta:\n  name: x\n  start: 2025-01-01\n  horizon_weeks: 1\n"
+                   "  turn_weeks: 4\nteams: {us: {name: US}}\n", encoding="utf-8")
+    done = wargame("validate", str(bad))
+    assert done.returncode == 1
+    assert done.stderr.strip() == (f"{bad}:4: meta.horizon_weeks: must be at least one turn "
+                                   "(4 weeks) (got 1)")
+
+
+@pytest.mark.parametrize("args", [
+    ("run", "no-such-scenario"),
+    ("run", "--weeks", "-3"),
+    ("replay", "missing.jsonl"),
+    ("replay", "README.md"),
+    ("validate", "scenarios"),
+])
+def test_bad_input_gets_one_clear_line_and_no_traceback(args):
+    done = wargame(*args)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr + done.stdout
+    assert done.stderr.strip() and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_schema_command_writes_the_committed_schema(tmp_path):
+    out = tmp_path / "s.json"
+    assert wargame("schema", "-o", str(out)).returncode == 0
+    assert out.read_text(encoding="utf-8") == scenario_json_schema()
+
+
+def test_committed_json_schema_is_in_sync_with_the_models():
+    committed = (SCENARIOS / "scenario.schema.json").read_text(encoding="utf-8")
+    assert committed == scenario_json_schema(), \
+        "run `wargame schema -o scenarios/scenario.schema.json` and commit the result"
+    schema = json.loads(committed)
+    assert {"meta", "teams", "indicators", "rules", "triggers"} <= set(schema["properties"])
+
+
+def test_list_names_the_shipped_scenarios():
+    done = wargame("list")
+    assert done.returncode == 0
+    assert "escalation-ladder " in done.stdout and "escalation-ladder-pessimistic" in done.stdout
+
+
+def test_console_script_and_version():
+    done = subprocess.run(["wargame", "--version"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("wargame ")
