@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import simpy
+from pydantic import ValidationError
 
 from wargame._version import __version__
 from wargame.engine.events import Cause, Event, Move, MoveOption, PendingMove
@@ -23,7 +24,12 @@ from wargame.engine.journal import FORMAT, FORMAT_VERSION, Journal
 from wargame.engine.rng import RandomStreams
 from wargame.errors import GameStateError, Issue, MoveError
 from wargame.scenario.conditions import COMPARATORS, Predicate, compile_condition
-from wargame.scenario.loader import scenario_dump, scenario_hash
+from wargame.scenario.loader import (
+    format_path,
+    issues_from_validation,
+    scenario_dump,
+    scenario_hash,
+)
 from wargame.scenario.params import check_params
 from wargame.scenario.schema import (
     DisableMoves,
@@ -32,6 +38,7 @@ from wargame.scenario.schema import (
     EventOutcome,
     EventSpec,
     ParamRef,
+    References,
     ScaleIndicator,
     Scenario,
     SetIndicator,
@@ -316,10 +323,6 @@ class Engine:
     def _parse_move(self, move: Move | dict[str, Any]) -> Move:
         if isinstance(move, Move):
             return move
-        from pydantic import ValidationError
-
-        from wargame.scenario.loader import issues_from_validation
-
         try:
             return Move.model_validate(move)
         except ValidationError as exc:
@@ -547,41 +550,13 @@ class Engine:
         return self._raise(spec, cause)
 
     def _parse_event(self, event: EventSpec | dict[str, Any]) -> EventSpec:
-        from pydantic import ValidationError
-
-        from wargame.scenario.loader import issues_from_validation
-
         try:
             spec = event if isinstance(event, EventSpec) else EventSpec.model_validate(event)
         except ValidationError as exc:
             raise MoveError([Issue(i.message, f"event.{i.path}" if i.path else "event")
                              for i in issues_from_validation(exc, event)]) from None
-        problems: list[Issue] = []
-        if spec.actor is not None and spec.actor not in self.scenario.teams:
-            problems.append(Issue(f"unknown team '{spec.actor}' (expected one of: "
-                                  f"{', '.join(self.teams)})", "event.actor"))
-        if spec.visible_to != "all":
-            problems.extend(Issue(f"unknown team '{t}' (expected one of: "
-                                  f"{', '.join(self.teams)})", f"event.visible_to[{i}]")
-                            for i, t in enumerate(spec.visible_to) if t not in self.scenario.teams)
-        for i, effect in enumerate(spec.effects):
-            where = f"event.effects[{i}]"
-            if isinstance(effect, EnableMoves | DisableMoves):
-                if effect.team not in self.scenario.teams:
-                    problems.append(Issue(f"unknown team '{effect.team}'", f"{where}.team"))
-                else:
-                    problems.extend(
-                        Issue(f"unknown move '{k}' for team '{effect.team}'", f"{where}.moves")
-                        for k in effect.moves if k not in self.scenario.teams[effect.team].moves)
-            else:
-                if effect.indicator not in self.index:
-                    problems.append(Issue(
-                        f"unknown indicator '{effect.indicator}' (expected one of: "
-                        f"{', '.join(self.indicator_ids)})", f"{where}.indicator"))
-                for field in ("value", "by", "factor"):
-                    if isinstance(getattr(effect, field, None), ParamRef):
-                        problems.append(Issue("a parameter reference needs a move; use a number",
-                                              f"{where}.{field}"))
+        problems = [Issue(message, format_path(loc))
+                    for loc, message in References(self.scenario).event(("event",), spec)]
         if problems:
             raise MoveError(problems)
         return spec

@@ -82,12 +82,12 @@ def _parse(text: str, file: str) -> _Located:
                     key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
                     if not isinstance(key, str):
                         raise ScenarioError(Issue(
-                            "mapping keys must be plain names", _fmt_path(path),
+                            "mapping keys must be plain names", format_path(path),
                             file, key_node.start_mark.line + 1,
                         ))
                     if key in result:
                         raise ScenarioError(Issue(
-                            f"duplicate key '{key}'", _fmt_path(path), file,
+                            f"duplicate key '{key}'", format_path(path), file,
                             key_node.start_mark.line + 1,
                         ))
                     result[key] = build(value_node, (*path, key))
@@ -198,7 +198,8 @@ def _resolve(path: Path, shown: str, chain: tuple[Path, ...]) -> _Located:
     return _merge(base, child)
 
 
-def _fmt_path(path: Path_) -> str:
+def format_path(path: Path_) -> str:
+    """``("injects", 3, "move")`` → ``injects[3].move``: how field paths are shown."""
     out = ""
     for part in path:
         if isinstance(part, int):
@@ -310,7 +311,7 @@ def issues_from_validation(exc: ValidationError, data: Any,
                     if path[:depth] in where:
                         issue_file, line = where[path[:depth]]
                         break
-            found[path] = Issue(message, _fmt_path(path), issue_file, line)
+            found[path] = Issue(message, format_path(path), issue_file, line)
     return sorted(found.values(), key=lambda i: (i.file or "", i.line or 0, i.path))
 
 

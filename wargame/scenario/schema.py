@@ -13,7 +13,7 @@ that holds the bad reference.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, StringConstraints, Tag, model_validator
@@ -24,7 +24,6 @@ from wargame.scenario.params import (
     IntegerParam,
     NumberParam,
     ParamSpec,
-    ParamValue,
     check_params,
     validate_spec_bounds,
 )
@@ -392,66 +391,76 @@ class Scenario(Model):
         return kinds
 
 
-def _reference_issues(s: Scenario) -> Iterator[tuple[Loc, str]]:
-    """Every dangling or inconsistent reference in a scenario, with the field that holds it."""
-    teams = s.teams
-    team_list = ", ".join(teams)
-    indicator_list = ", ".join(s.indicators) or "none defined"
+class References:
+    """Checks that names used in a scenario resolve: teams, indicators, moves, parameters.
 
-    def team_ref(loc: Loc, team: str) -> Iterator[tuple[Loc, str]]:
-        if team not in teams:
-            yield loc, f"unknown team '{team}' (expected one of: {team_list})"
+    Used for whole scenarios at load, and by the engine for what the white cell injects during
+    a game, so both get the same messages. Each method yields (field path, message).
+    """
 
-    def visibility(loc: Loc, vis: Visibility) -> Iterator[tuple[Loc, str]]:
+    def __init__(self, scenario: Scenario) -> None:
+        self.s = scenario
+        self.team_list = ", ".join(scenario.teams)
+        self.indicator_list = ", ".join(scenario.indicators) or "none defined"
+
+    def team(self, loc: Loc, team: str) -> Iterator[tuple[Loc, str]]:
+        if team not in self.s.teams:
+            yield loc, f"unknown team '{team}' (expected one of: {self.team_list})"
+
+    def visibility(self, loc: Loc, vis: Visibility) -> Iterator[tuple[Loc, str]]:
         if vis != "all":
             for i, team in enumerate(vis):
-                yield from team_ref((*loc, i), team)
+                yield from self.team((*loc, i), team)
 
-    def indicator_ref(loc: Loc, name: str) -> Iterator[tuple[Loc, str]]:
-        if name not in s.indicators:
-            yield loc, f"unknown indicator '{name}' (expected one of: {indicator_list})"
+    def indicator(self, loc: Loc, name: str) -> Iterator[tuple[Loc, str]]:
+        if name not in self.s.indicators:
+            yield loc, f"unknown indicator '{name}' (expected one of: {self.indicator_list})"
 
-    def condition(loc: Loc, cond: Condition | None) -> Iterator[tuple[Loc, str]]:
+    def condition(self, loc: Loc, cond: Condition | None) -> Iterator[tuple[Loc, str]]:
         if cond is not None:
             for path, name in condition_indicators(cond):
-                yield from indicator_ref((*loc, *path), name)
+                yield from self.indicator((*loc, *path), name)
 
-    def effects(loc: Loc, items: list[Effect], move: MoveSpec | None) -> Iterator[tuple[Loc, str]]:
+    def move_kinds(self, loc: Loc, team: str, kinds: Iterable[str]) -> Iterator[tuple[Loc, str]]:
+        catalogue = self.s.teams[team].moves
+        for j, kind in enumerate(kinds):
+            if kind not in catalogue:
+                yield (*loc, j), (f"unknown move '{kind}' for team '{team}' "
+                                  f"(expected one of: {', '.join(catalogue) or 'none defined'})")
+
+    def effects(self, loc: Loc, items: list[Effect],
+                move: MoveSpec | None) -> Iterator[tuple[Loc, str]]:
         for i, effect in enumerate(items):
             here = (*loc, i)
             if isinstance(effect, EnableMoves | DisableMoves):
-                if effect.team not in teams:
-                    yield from team_ref((*here, "team"), effect.team)
-                    continue
-                catalogue = teams[effect.team].moves
-                for j, kind in enumerate(effect.moves):
-                    if kind not in catalogue:
-                        yield (*here, "moves", j), (
-                            f"unknown move '{kind}' for team '{effect.team}' "
-                            f"(expected one of: {', '.join(catalogue) or 'none defined'})"
-                        )
+                if effect.team not in self.s.teams:
+                    yield from self.team((*here, "team"), effect.team)
+                else:
+                    yield from self.move_kinds((*here, "moves"), effect.team, effect.moves)
                 continue
-            yield from indicator_ref((*here, "indicator"), effect.indicator)
+            yield from self.indicator((*here, "indicator"), effect.indicator)
             field = {SetIndicator: "value", ShiftIndicator: "by", ScaleIndicator: "factor"}[
                 type(effect)
             ]
             value = getattr(effect, field)
-            if isinstance(value, ParamRef):
-                if move is None:
-                    yield (*here, field, "param"), (
-                        "a parameter reference needs a move; use a number")
-                elif value.param not in move.params:
-                    yield (*here, field, "param"), (
-                        f"unknown parameter '{value.param}' "
-                        f"(expected one of: {', '.join(move.params) or 'none defined'})"
-                    )
-                elif not isinstance(move.params[value.param], NumberParam | IntegerParam):
-                    yield (*here, field, "param"), f"parameter '{value.param}' is not numeric"
+            if not isinstance(value, ParamRef):
+                continue
+            if move is None:
+                yield (*here, field, "param"), "a parameter reference needs a move; use a number"
+            elif value.param not in move.params:
+                yield (*here, field, "param"), (
+                    f"unknown parameter '{value.param}' "
+                    f"(expected one of: {', '.join(move.params) or 'none defined'})"
+                )
+            elif not isinstance(move.params[value.param], NumberParam | IntegerParam):
+                yield (*here, field, "param"), f"parameter '{value.param}' is not numeric"
 
-    def move_ref(loc: Loc, team: str, kind: str, params: dict[str, ParamValue]):
-        if team not in teams:
+    def move(self, loc: Loc, team: str, kind: str,
+             params: dict[str, Any]) -> Iterator[tuple[Loc, str]]:
+        """A concrete move: its kind in the team's catalogue, its parameters within bounds."""
+        if team not in self.s.teams:
             return
-        catalogue = teams[team].moves
+        catalogue = self.s.teams[team].moves
         if kind not in catalogue:
             yield (*loc, "kind"), (
                 f"unknown move '{kind}' for team '{team}' "
@@ -462,13 +471,17 @@ def _reference_issues(s: Scenario) -> Iterator[tuple[Loc, str]]:
         for path, message in problems:
             yield (*loc, "params", *path), message
 
-    def event_spec(loc: Loc, event: EventSpec) -> Iterator[tuple[Loc, str]]:
+    def event(self, loc: Loc, event: EventSpec) -> Iterator[tuple[Loc, str]]:
         if event.actor is not None:
-            yield from team_ref((*loc, "actor"), event.actor)
-        yield from visibility((*loc, "visible_to"), event.visible_to)
-        yield from effects((*loc, "effects"), event.effects, None)
+            yield from self.team((*loc, "actor"), event.actor)
+        yield from self.visibility((*loc, "visible_to"), event.visible_to)
+        yield from self.effects((*loc, "effects"), event.effects, None)
 
-    for team_id, team in teams.items():
+
+def _reference_issues(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    """Every dangling or inconsistent reference in a scenario, with the field that holds it."""
+    refs = References(s)
+    for team_id, team in s.teams.items():
         if team_id in RESERVED_IDS:
             yield ("teams", team_id), f"'{team_id}' is reserved (the white cell); pick another id"
         for kind, move in team.moves.items():
@@ -477,40 +490,40 @@ def _reference_issues(s: Scenario) -> Iterator[tuple[Loc, str]]:
                 problem = validate_spec_bounds(spec)
                 if problem:
                     yield (*loc, "params", name), problem
-            yield from condition((*loc, "requires"), move.requires)
-            yield from visibility((*loc, "visible_to"), move.visible_to)
-            yield from effects((*loc, "effects"), move.effects, move)
+            yield from refs.condition((*loc, "requires"), move.requires)
+            yield from refs.visibility((*loc, "visible_to"), move.visible_to)
+            yield from refs.effects((*loc, "effects"), move.effects, move)
     for name, indicator in s.indicators.items():
-        yield from visibility(("indicators", name, "visible_to"), indicator.visible_to)
+        yield from refs.visibility(("indicators", name, "visible_to"), indicator.visible_to)
     for i, inject in enumerate(s.injects):
         if inject.at_week > s.meta.horizon_weeks:
             yield ("injects", i, "at_week"), (
                 f"must be within the horizon (≤ {s.meta.horizon_weeks:g}) (got {inject.at_week:g})"
             )
         if inject.move is not None:
-            yield from team_ref(("injects", i, "move", "team"), inject.move.team)
-            yield from move_ref(("injects", i, "move"), inject.move.team, inject.move.kind,
-                                inject.move.params)
+            yield from refs.team(("injects", i, "move", "team"), inject.move.team)
+            yield from refs.move(("injects", i, "move"), inject.move.team, inject.move.kind,
+                                 inject.move.params)
         if inject.event is not None:
-            yield from event_spec(("injects", i, "event"), inject.event)
+            yield from refs.event(("injects", i, "event"), inject.event)
     for name, source in s.sources.items():
-        yield from event_spec(("sources", name, "event"), source.event)
-        yield from condition(("sources", name, "active_if"), source.active_if)
+        yield from refs.event(("sources", name, "event"), source.event)
+        yield from refs.condition(("sources", name, "active_if"), source.active_if)
     kinds = s.event_kinds()
     for name, rule in s.rules.items():
-        yield from team_ref(("rules", name, "team"), rule.team)
+        yield from refs.team(("rules", name, "team"), rule.team)
         if rule.on not in kinds:
             yield ("rules", name, "on"), (
                 f"unknown event kind '{rule.on}' (expected one of: {', '.join(sorted(kinds))})"
             )
-        yield from condition(("rules", name, "when"), rule.when)
-        yield from move_ref(("rules", name, "move"), rule.team, rule.move.kind, rule.move.params)
+        yield from refs.condition(("rules", name, "when"), rule.when)
+        yield from refs.move(("rules", name, "move"), rule.team, rule.move.kind, rule.move.params)
     for name, trigger in s.triggers.items():
-        yield from indicator_ref(("triggers", name, "indicator"), trigger.indicator)
-        yield from event_spec(("triggers", name, "event"), trigger.event)
+        yield from refs.indicator(("triggers", name, "indicator"), trigger.indicator)
+        yield from refs.event(("triggers", name, "event"), trigger.event)
     for name, outcome in s.outcomes.items():
         if isinstance(outcome, IndicatorOutcome):
-            yield from indicator_ref(("outcomes", name, "indicator"), outcome.indicator)
+            yield from refs.indicator(("outcomes", name, "indicator"), outcome.indicator)
         elif outcome.event not in kinds:
             yield ("outcomes", name, "event"), (
                 f"unknown event kind '{outcome.event}' "
@@ -534,6 +547,7 @@ __all__ = [
     "MoveSpec",
     "Outcome",
     "ParamRef",
+    "References",
     "Rule",
     "ScaleIndicator",
     "Scenario",
