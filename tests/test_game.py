@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
 import wargame
-from tests.conftest import tiny
+from tests.conftest import TINY, tiny
 from wargame import Game, GameStateError, Move, MoveError
 
 
@@ -322,3 +324,89 @@ def test_triggers_that_re_cross_each_other_forever_stop_with_a_clear_error():
     game = Game(scenario, seed=1)
     with pytest.raises(GameStateError, match="fired 64 times in a chain"):
         game.override("level", 0.9, "start the loop")
+
+
+def with_intel(intel: str, extra: str = "") -> wargame.Scenario:
+    """The tiny scenario with its indicators replaced by ``intel``."""
+    base = TINY.split("indicators:")[0]
+    return wargame.load_scenario_text(base + intel + textwrap.dedent(extra), "tiny.yaml")
+
+
+INTEL = """
+indicators:
+  level:
+    initial: 0.0
+    min: 0
+    max: 1
+    intel:
+      cn: {lag_weeks: 2}
+  secret:
+    initial: 0
+    visible_to: [us]
+    intel:
+      us: {noise_sd: 0.5}
+"""
+
+
+def test_a_team_reads_an_indicator_with_its_lag_while_the_white_cell_sees_the_truth():
+    scenario = with_intel(INTEL, """
+    injects:
+      - {at_week: 0.5, event: {kind: jump, effects: [{op: set, indicator: level, value: 0.8}]}}
+    """)
+    game = Game(scenario, seed=1)
+    game.advance()  # weeks 0..4; the jump at 0.5 reaches China's reading 2 ticks after week 1
+    truth = game.history("level")
+    seen = game.history("level", team="cn")
+    assert [v for _, v in truth] == [0.0, 0.8, 0.8, 0.8, 0.8]
+    assert [v for _, v in seen] == [0.0, 0.0, 0.0, 0.8, 0.8]
+    assert game.indicators("us")["level"] == 0.8 == game.indicators()["level"]
+
+
+def test_noisy_readings_are_fixed_per_tick_and_deterministic():
+    scenario = with_intel(INTEL)
+    game = Game(scenario, seed=3)
+    game.run()
+    readings = [v for _, v in game.history("secret", team="us")]
+    assert readings[0] == 0 and len(set(readings[1:])) > 5  # a new error every tick
+    assert game.indicators("us")["secret"] == readings[-1] == game.indicators("us")["secret"]
+    assert game.indicators()["secret"] == 0  # the truth is untouched
+    again = Game(scenario, seed=3)
+    again.run()
+    assert [v for _, v in again.history("secret", team="us")] == readings
+    errors = [v for v in readings[1:]]
+    assert abs(sum(errors) / len(errors)) < 0.5  # centred on the truth (0)
+
+
+def test_a_doctrine_decides_on_its_teams_reading_not_the_truth():
+    scenario = with_intel(INTEL, """
+    injects:
+      - {at_week: 0.5, event: {kind: jump, effects: [{op: set, indicator: level, value: 0.8}]}}
+    rules:
+      cn_reacts:
+        team: cn
+        on: turn
+        when: {indicator: level, op: ">=", value: 0.5}
+        move: {kind: respond}
+    """)
+    game = Game(scenario, seed=1)
+    game.advance()  # at week 4 China's reading (of week 2) is already 0.8: it responds
+    assert [e.kind for e in game.events()][-1] == "respond"
+    lagged = with_intel(INTEL.replace("lag_weeks: 2", "lag_weeks: 10"), """
+    injects:
+      - {at_week: 0.5, event: {kind: jump, effects: [{op: set, indicator: level, value: 0.8}]}}
+    rules:
+      cn_reacts:
+        team: cn
+        on: turn
+        when: {indicator: level, op: ">=", value: 0.5}
+        move: {kind: respond}
+    """)
+    game = Game(lagged, seed=1)
+    game.advance()
+    assert "respond" not in [e.kind for e in game.events()]
+
+
+def test_intel_for_a_team_that_cannot_see_the_indicator_is_an_error():
+    with pytest.raises(wargame.ScenarioError,
+                       match=r"indicators.secret.intel.cn: team 'cn' cannot see this indicator"):
+        with_intel(INTEL.replace("us: {noise_sd: 0.5}", "cn: {noise_sd: 0.5}"))

@@ -109,6 +109,18 @@ class Engine:
                                   for ind in scenario.indicators.values()]
         self.history: list[tuple[float, tuple[float, ...]]] = [(0.0, tuple(self.values))]
 
+        # intelligence: each team's lagged, noisy reading of the indicators it is told about
+        tick = self.meta.tick_weeks
+        self.intel: dict[str, list[tuple[int, int, float]]] = {}
+        for position, indicator in enumerate(scenario.indicators.values()):
+            for team, intel in indicator.intel.items():
+                lag_ticks = math.ceil(intel.lag_weeks / tick - 1e-9)
+                self.intel.setdefault(team, []).append((position, lag_ticks, intel.noise_sd))
+        self.views: dict[str, list[float]] = {team: list(self.values) for team in self.intel}
+        self.view_history: dict[str, list[tuple[float, tuple[float, ...]]]] = {
+            team: [(0.0, tuple(self.values))] for team in self.intel}
+        self.intel_streams = {team: self.streams.stream(f"intel.{team}") for team in self.intel}
+
         # the move catalogue, whose availability effects can change
         self.available = {team: {kind: spec.available for kind, spec in t.moves.items()}
                           for team, t in scenario.teams.items()}
@@ -134,7 +146,8 @@ class Engine:
                 id=rule_id, team=rule.team, kind=rule.move.kind,
                 params=check_params(scenario.teams[rule.team].moves[rule.move.kind].params,
                                     rule.move.params)[0],
-                when=compile_condition(rule.when, self.index, self.values),
+                when=compile_condition(rule.when, self.index, self.values,
+                                       self._readings(rule.team)),
                 probability=rule.probability, delay=rule.delay_weeks,
                 max_fires=rule.max_fires, fired=0,
                 stream=self.streams.stream(rule.stream or f"rule.{rule_id}"),
@@ -258,6 +271,31 @@ class Engine:
             for hook in hooks:
                 hook(tick)
             history.append((self.env.now, tuple(values)))
+            if self.intel:
+                self._update_readings()
+
+    def _readings(self, team: str) -> dict[int, list[float]]:
+        """Positions that ``team`` reads from its own (lagged, noisy) view, for conditions."""
+        view = self.views.get(team)
+        return {position: view for position, _, _ in self.intel.get(team, ())} if view else {}
+
+    def _update_readings(self) -> None:
+        """Each team's reading: the value ``lag`` ticks ago plus a fresh error, within bounds.
+
+        Errors are drawn from the team's own stream in scenario order, once a tick, so readings
+        are the same however often anyone looks at them.
+        """
+        history = self.history
+        latest = len(history) - 1
+        for team, entries in self.intel.items():
+            view = self.views[team]
+            stream = self.intel_streams[team]
+            for position, lag, noise_sd in entries:
+                reading = history[max(0, latest - lag)][1][position]
+                if noise_sd:
+                    reading += noise_sd * stream.normal()
+                view[position] = min(max(reading, self.low[position]), self.high[position])
+            self.view_history[team].append((self.env.now, tuple(view)))
 
     # ---- moves ------------------------------------------------------------------------------
 
@@ -599,8 +637,22 @@ class Engine:
         if team is None:
             return dict(zip(self.indicator_ids, self.values, strict=True))
         self._check_team(team, "team")
-        return {name: self.values[i] for i, name in enumerate(self.indicator_ids)
+        readings = self._readings(team)
+        return {name: readings.get(i, self.values)[i] for i, name in enumerate(self.indicator_ids)
                 if team in self.indicator_visible[i]}
+
+    def indicator_history(self, indicator: str, team: str | None = None
+                          ) -> list[tuple[float, float]]:
+        position = self.index[indicator]
+        history = self.history
+        if team is not None:
+            self._check_team(team, "team")
+            if team not in self.indicator_visible[position]:
+                raise MoveError(Issue(f"team '{team}' cannot see indicator '{indicator}'",
+                                      "indicator"))
+            if position in self._readings(team):
+                history = self.view_history[team]
+        return [(week, values[position]) for week, values in history]
 
     def outcomes(self) -> dict[str, float | None]:
         result: dict[str, float | None] = {}

@@ -147,10 +147,10 @@ class Game:
         events = self._engine.events
         return list(events) if team is None else [e for e in events if e.visible(team)]
 
-    def history(self, indicator: str) -> list[tuple[float, float]]:
-        """(week, value) of an indicator at the start and after every tick so far."""
-        position = self._engine.index[indicator]
-        return [(week, values[position]) for week, values in self._engine.history]
+    def history(self, indicator: str, team: str | None = None) -> list[tuple[float, float]]:
+        """(week, value) of an indicator at the start and after every tick so far, as ``team``
+        read it (None: the truth)."""
+        return self._engine.indicator_history(indicator, team)
 
     def outcomes(self) -> dict[str, float | None]:
         """The scenario's outcomes measured on the game so far."""

@@ -27,13 +27,15 @@ def _name_key(name: str) -> int:
 class Stream:
     """One named stream of uniform draws, buffered."""
 
-    __slots__ = ("_buffer", "_generator", "_next", "name")
+    __slots__ = ("_buffer", "_generator", "_next", "_normal_buffer", "_normal_next", "name")
 
     def __init__(self, name: str, generator: np.random.Generator) -> None:
         self.name = name
         self._generator = generator
         self._buffer: list[float] = []
         self._next = 0
+        self._normal_buffer: list[float] = []
+        self._normal_next = 0
 
     def random(self) -> float:
         """A uniform draw in [0, 1)."""
@@ -42,6 +44,15 @@ class Stream:
             self._next = 0
         value = self._buffer[self._next]
         self._next += 1
+        return value
+
+    def normal(self) -> float:
+        """A standard normal draw (its own buffer: uniform draws are not shifted by it)."""
+        if self._normal_next >= len(self._normal_buffer):
+            self._normal_buffer = self._generator.standard_normal(_BLOCK).tolist()
+            self._normal_next = 0
+        value = self._normal_buffer[self._normal_next]
+        self._normal_next += 1
         return value
 
     def exponential(self, mean: float) -> float:

@@ -109,24 +109,28 @@ Predicate = Callable[[], bool]
 
 
 def compile_condition(condition: Condition | None, index: dict[str, int],
-                      values: Sequence[float]) -> Predicate:
+                      values: Sequence[float],
+                      readings: dict[int, Sequence[float]] | None = None) -> Predicate:
     """Turn a validated condition into a closure reading ``values`` (a list the engine mutates).
 
-    ``index`` maps indicator ids to positions in ``values``. References were checked at load, so a
-    missing id here is an engine bug and raises ``KeyError``.
+    ``index`` maps indicator ids to positions in ``values``. ``readings`` maps a position to
+    another list to read it from instead: a team's lagged, noisy reading of that indicator, so a
+    doctrine decides on what its team sees. References were checked at load, so a missing id here
+    is an engine bug and raises ``KeyError``.
     """
     if condition is None:
         return lambda: True
     if isinstance(condition, Compare):
         position = index[condition.indicator]
+        source = (readings or {}).get(position, values)
         compare = COMPARATORS[condition.op]
         threshold = condition.value
-        return lambda: compare(values[position], threshold)
+        return lambda: compare(source[position], threshold)
     if isinstance(condition, AllOf):
-        parts = [compile_condition(c, index, values) for c in condition.all]
+        parts = [compile_condition(c, index, values, readings) for c in condition.all]
         return lambda: all(part() for part in parts)
     if isinstance(condition, AnyOf):
-        parts = [compile_condition(c, index, values) for c in condition.any]
+        parts = [compile_condition(c, index, values, readings) for c in condition.any]
         return lambda: any(part() for part in parts)
-    inner = compile_condition(condition.not_, index, values)
+    inner = compile_condition(condition.not_, index, values, readings)
     return lambda: not inner()

@@ -186,6 +186,16 @@ class Team(Model):
     """The team's move catalogue, by move kind."""
 
 
+class Intel(Model):
+    """How one team reads an indicator: late and with error, as intelligence is."""
+
+    lag_weeks: float = Field(default=0.0, ge=0, le=520)
+    """Age of the team's reading: it sees the value of this many weeks ago (rounded up to ticks)."""
+    noise_sd: float = Field(default=0.0, ge=0)
+    """Standard deviation of the error on the team's reading, in the indicator's unit; a new
+    error is drawn every tick (the reading is then clipped to the indicator's bounds)."""
+
+
 class Indicator(Model):
     """A number describing the state of the world, with bounds and who may see it."""
 
@@ -203,6 +213,9 @@ class Indicator(Model):
     """Upper bound; values are clipped to it."""
     visible_to: Visibility = "all"
     """Teams that may see it; the white cell always does."""
+    intel: dict[Id, Intel] = {}
+    """Per team that may see it: the lag and noise of that team's reading (exact and current
+    when a team is not listed). Doctrine rules decide on their team's reading."""
 
     @model_validator(mode="after")
     def _initial_within_bounds(self) -> Indicator:
@@ -495,6 +508,12 @@ def _reference_issues(s: Scenario) -> Iterator[tuple[Loc, str]]:
             yield from refs.effects((*loc, "effects"), move.effects, move)
     for name, indicator in s.indicators.items():
         yield from refs.visibility(("indicators", name, "visible_to"), indicator.visible_to)
+        for team in indicator.intel:
+            loc = ("indicators", name, "intel", team)
+            if team not in s.teams:
+                yield from refs.team(loc, team)
+            elif indicator.visible_to != "all" and team not in indicator.visible_to:
+                yield loc, f"team '{team}' cannot see this indicator (add it to visible_to)"
     for i, inject in enumerate(s.injects):
         if inject.at_week > s.meta.horizon_weeks:
             yield ("injects", i, "at_week"), (
@@ -542,6 +561,7 @@ __all__ = [
     "Indicator",
     "IndicatorOutcome",
     "Inject",
+    "Intel",
     "Meta",
     "MoveRef",
     "MoveSpec",
