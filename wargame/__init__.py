@@ -27,6 +27,7 @@ from wargame.scenario.loader import (
     scenario_hash,
     shipped_scenarios,
 )
+from wargame.scenario.postures import with_postures
 from wargame.scenario.schema import Scenario
 
 __all__ = [
@@ -50,4 +51,5 @@ __all__ = [
     "load_scenario_text",
     "scenario_hash",
     "shipped_scenarios",
+    "with_postures",
 ]

@@ -21,6 +21,7 @@ from wargame.engine.game import Game
 from wargame.engine.journal import save_text_atomic
 from wargame.errors import ScenarioError, WargameError
 from wargame.scenario.loader import load_scenario, shipped_scenarios
+from wargame.scenario.postures import with_postures
 from wargame.scenario.schema import Scenario
 from wargame.text import indicator_table, outcome_table, timeline
 
@@ -65,17 +66,20 @@ def cmd_list(_args: argparse.Namespace) -> int:
     for name in shipped_scenarios():
         scenario = load_scenario(name)
         print(f"{name:<36} {scenario.meta.name}")
+        for posture_name, posture in scenario.postures.items():
+            print(f"  --posture {posture_name:<25} ({posture.team}) {posture.description}")
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.scenario)
+    scenario = with_postures(load_scenario(args.scenario), args.posture)
     game = Game(scenario, seed=args.seed)
     if args.weeks is not None and args.weeks <= 0:
         raise WargameError(f"--weeks must be a positive number of weeks (got {args.weeks:g})")
     events = game.run(args.weeks)
     meta = scenario.meta
-    print(f"{meta.name} · seed {args.seed} · weeks {0:g}–{game.week:g} "
+    postures = f" · postures: {', '.join(args.posture)}" if args.posture else ""
+    print(f"{meta.name}{postures} · seed {args.seed} · weeks {0:g}–{game.week:g} "
           f"({meta.start.isoformat()} to {game.date.isoformat()}) · {len(events)} events")
     print()
     for line in timeline(game, events):
@@ -129,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     run.add_argument("--weeks", type=float, help="stop after this many weeks (default: horizon)")
     run.add_argument("--journal", metavar="FILE", help="save the game's journal here")
+    run.add_argument("--posture", action="append", default=[], metavar="NAME",
+                     help="apply a named policy posture of the scenario (repeatable, one a team)")
     run.set_defaults(func=cmd_run)
 
     validate = commands.add_parser("validate", help="check scenario files (exit 1 if any fail)")

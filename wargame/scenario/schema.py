@@ -362,6 +362,24 @@ Outcome = Annotated[
 ]
 
 
+class Posture(Model):
+    """A named policy: doctrine rules and scripted moves a run can pick for a team.
+
+    Picking a posture merges its rules into the scenario's (a rule with the same id replaces the
+    scenario's; ``null`` removes it) and appends its injects. The merged scenario is validated as
+    a whole and is what the journal records.
+    """
+
+    team: Id
+    """The team whose policy this is."""
+    description: str = ""
+    """What the policy is and where it comes from."""
+    rules: dict[Id, Rule | None] = {}
+    """Doctrine rules added, replaced (same id) or removed (``null``)."""
+    injects: list[Inject] = []
+    """Scripted moves and events added."""
+
+
 class Scenario(Model):
     """A whole scenario: the top level of a scenario file."""
 
@@ -383,6 +401,10 @@ class Scenario(Model):
     """Threshold triggers, by id."""
     outcomes: dict[Id, Outcome] = {}
     """What to record at the end of a game, by name."""
+    postures: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")], Posture] = {}
+    """Named policies a run may pick (``--posture NAME``), by name."""
+    applied_postures: list[str] = []
+    """Postures already merged into this scenario (set by ``with_postures``, not by authors)."""
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Scenario:
@@ -393,7 +415,7 @@ class Scenario(Model):
 
     def event_kinds(self) -> set[str]:
         """Every event kind the scenario can raise, for checking what rules listen to."""
-        kinds = {"turn"}
+        kinds = {"turn", "override"}
         for team in self.teams.values():
             for kind in team.moves:
                 kinds.add(kind)
@@ -401,6 +423,8 @@ class Scenario(Model):
         kinds.update(inject.event.kind for inject in self.injects if inject.event)
         kinds.update(source.event.kind for source in self.sources.values())
         kinds.update(trigger.event.kind for trigger in self.triggers.values())
+        for posture in self.postures.values():
+            kinds.update(inject.event.kind for inject in posture.injects if inject.event)
         return kinds
 
 
@@ -537,6 +561,35 @@ def _reference_issues(s: Scenario) -> Iterator[tuple[Loc, str]]:
             )
         yield from refs.condition(("rules", name, "when"), rule.when)
         yield from refs.move(("rules", name, "move"), rule.team, rule.move.kind, rule.move.params)
+    for name, posture in s.postures.items():
+        loc = ("postures", name)
+        yield from refs.team((*loc, "team"), posture.team)
+        for rule_id, rule in posture.rules.items():
+            if rule is None:
+                if rule_id not in s.rules and name not in s.applied_postures:
+                    yield (*loc, "rules", rule_id), (
+                        f"removes rule '{rule_id}', which does not exist")
+                continue
+            if rule.team != posture.team:
+                yield (*loc, "rules", rule_id, "team"), (
+                    f"must be the posture's team '{posture.team}' (got '{rule.team}')")
+            if rule.on not in kinds:
+                yield (*loc, "rules", rule_id, "on"), (
+                    f"unknown event kind '{rule.on}' (expected one of: {', '.join(sorted(kinds))})"
+                )
+            yield from refs.condition((*loc, "rules", rule_id, "when"), rule.when)
+            yield from refs.move((*loc, "rules", rule_id, "move"), rule.team, rule.move.kind,
+                                 rule.move.params)
+        for i, inject in enumerate(posture.injects):
+            if inject.move is not None:
+                yield from refs.team((*loc, "injects", i, "move", "team"), inject.move.team)
+                yield from refs.move((*loc, "injects", i, "move"), inject.move.team,
+                                     inject.move.kind, inject.move.params)
+            if inject.event is not None:
+                yield from refs.event((*loc, "injects", i, "event"), inject.event)
+    for name in s.applied_postures:
+        if name not in s.postures:
+            yield ("applied_postures",), f"unknown posture '{name}'"
     for name, trigger in s.triggers.items():
         yield from refs.indicator(("triggers", name, "indicator"), trigger.indicator)
         yield from refs.event(("triggers", name, "event"), trigger.event)
@@ -567,6 +620,7 @@ __all__ = [
     "MoveSpec",
     "Outcome",
     "ParamRef",
+    "Posture",
     "References",
     "Rule",
     "ScaleIndicator",
