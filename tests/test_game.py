@@ -410,3 +410,19 @@ def test_intel_for_a_team_that_cannot_see_the_indicator_is_an_error():
     with pytest.raises(wargame.ScenarioError,
                        match=r"indicators.secret.intel.cn: team 'cn' cannot see this indicator"):
         with_intel(INTEL.replace("us: {noise_sd: 0.5}", "cn: {noise_sd: 0.5}"))
+
+
+def test_stages_mark_the_way_from_announcement_to_effect():
+    scenario = wargame.load_scenario_text(TINY.replace(
+        "        lag_weeks: 3\n",
+        "        lag_weeks: 3\n        stages: [{name: comment_closes, at_weeks: 2}]\n"), "t.yaml")
+    game = Game(scenario, seed=1)
+    move = game.submit({"team": "us", "kind": "raise_level"})
+    events = game.advance()
+    assert kinds(events) == [(0.0, "raise_level.announced"), (2.0, "raise_level.comment_closes"),
+                             (3.0, "raise_level")]
+    assert events[1].cause == wargame.Cause("move", move.id)
+    with pytest.raises(wargame.ScenarioError, match=r"stages\[0\].at_weeks: must be before"):
+        wargame.load_scenario_text(TINY.replace(
+            "        lag_weeks: 3\n",
+            "        lag_weeks: 3\n        stages: [{name: late, at_weeks: 3}]\n"), "t.yaml")

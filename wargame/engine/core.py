@@ -319,6 +319,12 @@ class Engine:
                    {"move": move_id, "params": params, "effective_week": effective})
         self.announced[move_id] = PendingMove(move_id, team, kind, params, "announced",
                                               effective, lag)
+        for stage in spec.stages:
+            self.env.timeout(stage.at_weeks).callbacks.append(
+                lambda _event, stage=stage: self._emit(
+                    f"{kind}.{stage.name}", team, self.move_visible[key], Cause("move", move_id),
+                    stage.description, {"move": move_id, "params": params,
+                                        "effective_week": effective}))
         self.env.timeout(lag).callbacks.append(
             lambda _event: self._take_effect(move_id, team, kind, params, Cause("move", move_id)))
 

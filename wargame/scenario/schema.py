@@ -154,6 +154,17 @@ Effect = Annotated[
 """A change of state caused by an event; tagged by ``op``."""
 
 
+class Stage(Model):
+    """A milestone between a move's announcement and its effect, e.g. a comment period closing."""
+
+    name: Id
+    """Raised as the event ``<move kind>.<name>``."""
+    at_weeks: float = Field(gt=0)
+    """Weeks after the announcement."""
+    description: str = ""
+    """A line for the event log."""
+
+
 class MoveSpec(Model):
     """One entry of a team's move catalogue: what the move is, its parameters and its effects."""
 
@@ -163,6 +174,8 @@ class MoveSpec(Model):
     """Typed parameters with bounds, by name."""
     lag_weeks: float = Field(default=0.0, ge=0)
     """Weeks from announcement to effect (0: effective at once), like a rule's comment period."""
+    stages: list[Stage] = []
+    """Milestones between announcement and effect (each before ``lag_weeks``)."""
     available: bool = True
     """Whether the move is in the catalogue at the start (effects can enable it later)."""
     max_uses: int | None = Field(default=None, ge=1)
@@ -417,9 +430,10 @@ class Scenario(Model):
         """Every event kind the scenario can raise, for checking what rules listen to."""
         kinds = {"turn", "override"}
         for team in self.teams.values():
-            for kind in team.moves:
+            for kind, move in team.moves.items():
                 kinds.add(kind)
                 kinds.add(f"{kind}.announced")
+                kinds.update(f"{kind}.{stage.name}" for stage in move.stages)
         kinds.update(inject.event.kind for inject in self.injects if inject.event)
         kinds.update(source.event.kind for source in self.sources.values())
         kinds.update(trigger.event.kind for trigger in self.triggers.values())
@@ -527,6 +541,11 @@ def _reference_issues(s: Scenario) -> Iterator[tuple[Loc, str]]:
                 problem = validate_spec_bounds(spec)
                 if problem:
                     yield (*loc, "params", name), problem
+            for i, stage in enumerate(move.stages):
+                if stage.at_weeks >= move.lag_weeks:
+                    yield (*loc, "stages", i, "at_weeks"), (
+                        f"must be before the move takes effect (< lag_weeks {move.lag_weeks:g}) "
+                        f"(got {stage.at_weeks:g})")
             yield from refs.condition((*loc, "requires"), move.requires)
             yield from refs.visibility((*loc, "visible_to"), move.visible_to)
             yield from refs.effects((*loc, "effects"), move.effects, move)
@@ -628,6 +647,7 @@ __all__ = [
     "SetIndicator",
     "ShiftIndicator",
     "Source",
+    "Stage",
     "Team",
     "TeamMoveRef",
     "Trigger",

@@ -1,0 +1,506 @@
+"""The supply network as data: nodes, edges, stocks, substitutes, indicators, parameters.
+
+A world is read from YAML (``load_world``), validated once here with pydantic, and then handed to
+``SupplyNetwork``, which copies it into numpy arrays. Nothing in the hot path touches these
+models. Every number in a world file may be written plain (``0.05``) or with its source beside it
+(``{value: 0.05, source: "assumption: ..."}``); the shipped default world uses the second form
+throughout, so that each number can be traced (see ``docs/model/default-world.md``).
+
+Bad world files raise ``InputTableError`` with one located issue per problem
+(``world.yaml:41: edges[3].coefficient: ...``), never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+
+from wargame.errors import InputTableError, Issue
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+"""Node, region, sector and indicator ids: lower case, digits, underscores (as scenario ids)."""
+EDGE_SEPARATOR = "->"
+"""An edge is named ``supplier->buyer``."""
+MAX_WORLD_BYTES = 2 * 1024 * 1024
+"""A world is a few hundred lines; a larger file is a mistake."""
+DEFAULT_WORLD = "default"
+"""The name ``load_world`` resolves to the world shipped in ``wargame/economy/data``."""
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
+
+
+def edge_id(supplier: str, buyer: str) -> str:
+    """The id of the edge from ``supplier`` to ``buyer``."""
+    return f"{supplier}{EDGE_SEPARATOR}{buyer}"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class NodeSpec(_Model):
+    """A country-sector: it produces one kind of output from the inputs on its incoming edges."""
+
+    id: Id
+    """Unique id, e.g. ``tw_foundry``."""
+    name: str = ""
+    """Human-readable name for reports and the UI."""
+    region: Id
+    """Region whose value added this node's output counts towards (e.g. ``china``)."""
+    sector: Id
+    """Sector, for losses by sector and for selecting edges (e.g. ``foundry``)."""
+    controller: Id
+    """Whose rules can close this node's outgoing edges (e.g. ``us``, ``allied``, ``china``,
+    ``neutral``). "US-controlled edges" are selected by this, so it is data, not code."""
+    output: Positive
+    """Baseline gross output per week, in the world's value unit."""
+    capacity: Positive | None = None
+    """Most it can produce per week; ``None`` means ``output × (1 + spare_capacity)``."""
+    value_added_share: Share
+    """Value added per unit of output (wages, profits, taxes): what a loss of output costs."""
+
+
+class EdgeSpec(_Model):
+    """A supply relation: ``buyer`` needs ``coefficient`` of ``supplier``'s output per unit."""
+
+    supplier: Id
+    """Node that sells."""
+    buyer: Id
+    """Node that buys and uses the input."""
+    coefficient: NonNegative
+    """Input coefficient: value of supplier output used per unit value of buyer output (an
+    input-output ``A`` entry). Zero declares a channel with no baseline trade."""
+    open: Share = 1.0
+    """Initial open fraction: 1 is unrestricted trade, 0 is fully closed."""
+    leakage: Share = 0.0
+    """Initial share of the closed part that still gets through (smuggling)."""
+    controller: Id | None = None
+    """Whose rules close this edge, when not the supplier's controller (for example US
+    foreign-direct-product rules reaching a foreign supplier)."""
+
+    @property
+    def id(self) -> str:
+        """``supplier->buyer``."""
+        return edge_id(self.supplier, self.buyer)
+
+
+class StockSpec(_Model):
+    """A buffer stock of one input held by its buyer, in weeks of baseline use."""
+
+    edge: str
+    """The edge whose input is stocked, ``supplier->buyer``."""
+    weeks: NonNegative
+    """Target (and initial) stock, in weeks of baseline use of this input."""
+    restock_weeks: Positive | None = None
+    """Time constant for rebuilding towards the target; ``None`` uses the world default."""
+
+
+class SubstituteSpec(_Model):
+    """Where a buyer's demand for an input moves when its supplier goes dark."""
+
+    edge: str
+    """The input that can be substituted, as its edge ``supplier->buyer``."""
+    by: Id
+    """The alternative supplier; the channel ``by->buyer`` exists (or is created with no
+    baseline trade) and its open fraction applies to substitute deliveries."""
+    cap: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)]
+    """Most of the input's flow the alternative can replace, as a share."""
+    ramp_weeks: Positive
+    """Weeks to ramp up from nothing to ``cap`` (linearly); falling back is immediate."""
+
+
+class EdgeSelector(_Model):
+    """Picks edges by their ends. Each given list must match; an omitted list matches all."""
+
+    edges: tuple[str, ...] | None = None
+    """Explicit edge ids."""
+    controllers: tuple[Id, ...] | None = None
+    """Edge controller (the supplier's controller unless the edge overrides it)."""
+    supplier_nodes: tuple[Id, ...] | None = None
+    """Supplier node ids."""
+    supplier_regions: tuple[Id, ...] | None = None
+    """Supplier regions."""
+    supplier_sectors: tuple[Id, ...] | None = None
+    """Supplier sectors."""
+    supplier_controllers: tuple[Id, ...] | None = None
+    """Supplier node controllers (ignores edge overrides)."""
+    buyer_nodes: tuple[Id, ...] | None = None
+    """Buyer node ids."""
+    buyer_regions: tuple[Id, ...] | None = None
+    """Buyer regions."""
+    buyer_sectors: tuple[Id, ...] | None = None
+    """Buyer sectors."""
+
+
+class IndicatorSpec(_Model):
+    """A named number the network reports each tick (besides the automatic loss indicators)."""
+
+    name: Id
+    """Indicator id (as in scenarios)."""
+    kind: Literal["output", "flow", "dependence"]
+    """``output``: output of ``nodes`` relative to baseline. ``flow``: deliveries on the selected
+    edges relative to their baseline. ``dependence``: share of the selected edges' deliveries
+    that come through edges controlled by ``controllers``."""
+    nodes: tuple[Id, ...] = ()
+    """Nodes, for ``output``."""
+    select: EdgeSelector = EdgeSelector()
+    """Edges, for ``flow`` and ``dependence``."""
+    controllers: tuple[Id, ...] = ()
+    """Edge controllers, for ``dependence``."""
+    description: str = ""
+    """What it measures, for reports."""
+
+
+class FigureSpec(_Model):
+    """A cited public figure the world's numbers are derived from."""
+
+    id: Id
+    """Figure id; numbers cite it as ``figure:<id>``."""
+    value: float
+    """The figure as published."""
+    unit: str
+    """Its unit."""
+    what: str
+    """What it measures."""
+    source: str
+    """Where it is published."""
+
+
+class Parameters(_Model):
+    """Model-wide parameters (defaults documented in docs/model/shock-propagator.md)."""
+
+    spare_capacity: NonNegative = 0.10
+    """Capacity above baseline output, as a share, for nodes that give no ``capacity``."""
+    stock_weeks: NonNegative = 4.0
+    """Buffer stock of an input without a ``stocks`` entry, in weeks of baseline use."""
+    restock_weeks: Positive = 8.0
+    """Time constant for rebuilding stocks towards their target."""
+    restock_headroom: NonNegative = 0.25
+    """How far above its baseline flow an unrestricted edge can ship to rebuild stocks."""
+    leverage_controllers: tuple[Id, ...] = ("us",)
+    """Edge controllers whose cut-off ``leverage()`` measures."""
+    leverage_region: Id = "china"
+    """Region whose buyers are cut off and whose value added loss ``leverage()`` measures."""
+    leverage_horizon_weeks: Positive = 26.0
+    """Weeks over which ``leverage()`` sums the counterfactual loss."""
+
+
+class WorldSpec(_Model):
+    """A supply network: what the shock propagator steps."""
+
+    name: str = "world"
+    """Title for reports."""
+    description: str = ""
+    """What the world represents."""
+    value_unit: str = "bn USD"
+    """Unit of output and losses; flows are per week."""
+    figures: tuple[FigureSpec, ...] = ()
+    """Cited figures the numbers are derived from."""
+    parameters: Parameters = Parameters()
+    """Model-wide parameters."""
+    nodes: tuple[NodeSpec, ...]
+    """Country-sector nodes."""
+    edges: tuple[EdgeSpec, ...]
+    """Supply edges."""
+    stocks: tuple[StockSpec, ...] = ()
+    """Buffer stocks that differ from ``parameters.stock_weeks``."""
+    substitutes: tuple[SubstituteSpec, ...] = ()
+    """Alternative suppliers."""
+    indicators: tuple[IndicatorSpec, ...] = ()
+    """Named indicators beyond the automatic value-added losses by region."""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> WorldSpec:
+        issues: list[tuple[str, str]] = []
+        nodes = {node.id: node for node in self.nodes}
+        if len(nodes) != len(self.nodes):
+            seen: set[str] = set()
+            for i, node in enumerate(self.nodes):
+                if node.id in seen:
+                    issues.append((f"nodes.{i}.id", f"duplicate node id '{node.id}'"))
+                seen.add(node.id)
+        for i, node in enumerate(self.nodes):
+            if node.capacity is not None and node.capacity < node.output:
+                issues.append((f"nodes.{i}.capacity",
+                               f"must be at least the output {node.output:g} "
+                               f"(got {node.capacity:g})"))
+        edges: dict[str, EdgeSpec] = {}
+        for i, edge in enumerate(self.edges):
+            for end in ("supplier", "buyer"):
+                name = getattr(edge, end)
+                if name not in nodes:
+                    issues.append((f"edges.{i}.{end}", _unknown("node", name, nodes)))
+            if edge.supplier == edge.buyer:
+                issues.append((f"edges.{i}", "an edge must join two different nodes"))
+            if edge.id in edges:
+                issues.append((f"edges.{i}", f"duplicate edge '{edge.id}'"))
+            edges[edge.id] = edge
+        stocked: set[str] = set()
+        for i, stock in enumerate(self.stocks):
+            if stock.edge not in edges:
+                issues.append((f"stocks.{i}.edge", _unknown("edge", stock.edge, edges)))
+            elif stock.edge in stocked:
+                issues.append((f"stocks.{i}.edge", f"second stock for '{stock.edge}'"))
+            stocked.add(stock.edge)
+        for i, sub in enumerate(self.substitutes):
+            edge = edges.get(sub.edge)
+            if edge is None:
+                issues.append((f"substitutes.{i}.edge", _unknown("edge", sub.edge, edges)))
+            elif edge.coefficient <= 0.0:
+                issues.append((f"substitutes.{i}.edge",
+                               f"'{sub.edge}' has no baseline trade to substitute"))
+            if sub.by not in nodes:
+                issues.append((f"substitutes.{i}.by", _unknown("node", sub.by, nodes)))
+            elif edge is not None and sub.by in (edge.supplier, edge.buyer):
+                issues.append((f"substitutes.{i}.by",
+                               "the alternative must differ from both ends of the edge"))
+        names: set[str] = set(_loss_indicator_names(self))
+        for i, indicator in enumerate(self.indicators):
+            if indicator.name in names:
+                issues.append((f"indicators.{i}.name",
+                               f"duplicate indicator name '{indicator.name}'"))
+            names.add(indicator.name)
+            for j, node in enumerate(indicator.nodes):
+                if node not in nodes:
+                    issues.append((f"indicators.{i}.nodes.{j}", _unknown("node", node, nodes)))
+            if indicator.kind == "output" and not indicator.nodes:
+                issues.append((f"indicators.{i}.nodes", "an output indicator needs nodes"))
+            if indicator.kind == "dependence" and not indicator.controllers:
+                issues.append((f"indicators.{i}.controllers",
+                               "a dependence indicator needs controllers"))
+            for j, edge_name in enumerate(indicator.select.edges or ()):
+                if edge_name not in edges:
+                    issues.append((f"indicators.{i}.select.edges.{j}",
+                                   _unknown("edge", edge_name, edges)))
+        issues += _balance_issues(self, nodes)
+        if issues:
+            raise _WorldIssues(issues)
+        return self
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Regions in order of first appearance among the nodes."""
+        return tuple(dict.fromkeys(node.region for node in self.nodes))
+
+    @property
+    def sectors(self) -> tuple[str, ...]:
+        """Sectors in order of first appearance among the nodes."""
+        return tuple(dict.fromkeys(node.sector for node in self.nodes))
+
+    @property
+    def edge_ids(self) -> tuple[str, ...]:
+        """Declared edges' ids (``SupplyNetwork`` adds channels that substitutes need)."""
+        return tuple(edge.id for edge in self.edges)
+
+
+def _loss_indicator_names(world: WorldSpec) -> list[str]:
+    regions = tuple(dict.fromkeys(node.region for node in world.nodes))
+    return ([f"va_loss_{r}" for r in regions] + ["va_loss_world"]
+            + [f"va_lost_{r}" for r in regions] + ["va_lost_world"])
+
+
+def _balance_issues(world: WorldSpec, nodes: dict[str, NodeSpec]) -> list[tuple[str, str]]:
+    """A supplier cannot sell more to other nodes than it produces (final demand ≥ 0), and a
+    buyer's inputs cannot cost more than its output (coefficients sum ≤ 1)."""
+    issues = []
+    sold: dict[str, float] = dict.fromkeys(nodes, 0.0)
+    bought: dict[str, float] = dict.fromkeys(nodes, 0.0)
+    for edge in world.edges:
+        if edge.supplier in nodes and edge.buyer in nodes:
+            sold[edge.supplier] += edge.coefficient * nodes[edge.buyer].output
+            bought[edge.buyer] += edge.coefficient
+    for i, node in enumerate(world.nodes):
+        if sold[node.id] > node.output * (1.0 + 1e-9):
+            issues.append((f"nodes.{i}.output",
+                           f"'{node.id}' sells {sold[node.id]:.6g} a week to other nodes but "
+                           f"produces only {node.output:.6g} (lower coefficients or raise output)"))
+        if bought[node.id] + node.value_added_share > 1.0 + 1e-9:
+            issues.append((f"nodes.{i}.value_added_share",
+                           f"'{node.id}' inputs ({bought[node.id]:.4g} per unit) plus value "
+                           f"added share ({node.value_added_share:g}) exceed 1"))
+    return issues
+
+
+def _unknown(kind: str, name: str, known: Iterable[str]) -> str:
+    names = sorted(known)
+    shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+    return f"unknown {kind} '{name}' (known: {shown})"
+
+
+class _WorldIssues(ValueError):
+    """Cross-field problems, each with a path relative to the world."""
+
+    def __init__(self, issues: list[tuple[str, str]]) -> None:
+        self.issues = issues
+        super().__init__("; ".join(f"{path}: {message}" for path, message in issues))
+
+
+# --- Loading ---------------------------------------------------------------------------------
+
+Path_ = tuple[str | int, ...]
+_SOURCED_KEYS = frozenset({"value", "source"})
+_SOURCED_OPTIONAL = frozenset({"note"})
+
+
+def _is_sourced(value: Any) -> bool:
+    return (isinstance(value, dict) and _SOURCED_KEYS <= value.keys()
+            and value.keys() <= _SOURCED_KEYS | _SOURCED_OPTIONAL)
+
+
+def _compose(text: str, file: str) -> tuple[Any, dict[Path_, int], dict[str, str]]:
+    """Parse YAML keeping each value's line, and strip ``{value, source}`` wrappers.
+
+    Returns the plain data, a path → line table and a dotted path → source table.
+    """
+    loader = yaml.SafeLoader(text)
+    lines: dict[Path_, int] = {}
+    sources: dict[str, str] = {}
+    try:
+        root = loader.get_single_node()
+
+        def build(node: yaml.Node, path: Path_) -> Any:
+            lines[path] = node.start_mark.line + 1
+            if isinstance(node, yaml.MappingNode):
+                result: dict[str, Any] = {}
+                for key_node, value_node in node.value:
+                    key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                    if not isinstance(key, str):
+                        raise InputTableError(Issue("mapping keys must be plain names",
+                                                    _dotted(path), file,
+                                                    key_node.start_mark.line + 1))
+                    if key in result:
+                        raise InputTableError(Issue(f"duplicate key '{key}'", _dotted(path),
+                                                    file, key_node.start_mark.line + 1))
+                    result[key] = build(value_node, (*path, key))
+                if _is_sourced(result):
+                    source = result["source"]
+                    if not isinstance(source, str) or not source.strip():
+                        raise InputTableError(Issue("source must be a non-empty text",
+                                                    _dotted(path), file, lines[path]))
+                    sources[_dotted(path)] = source
+                    return result["value"]
+                return result
+            if isinstance(node, yaml.SequenceNode):
+                return [build(item, (*path, i)) for i, item in enumerate(node.value)]
+            return loader.construct_object(node, deep=True)
+
+        data = build(root, ()) if root is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputTableError(Issue(f"invalid YAML: {problem}", file=file,
+                                    line=mark.line + 1 if mark else None)) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise InputTableError(Issue(f"invalid value: {exc}", file=file)) from None
+    finally:
+        loader.dispose()
+    return data, lines, sources
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _nearest_line(lines: dict[Path_, int], path: Path_) -> int | None:
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get(())
+
+
+def _validation_issues(exc: ValidationError, lines: dict[Path_, int], file: str) -> list[Issue]:
+    issues: list[Issue] = []
+    for error in exc.errors():
+        ctx_error = (error.get("ctx") or {}).get("error")
+        loc: Path_ = tuple(error["loc"])
+        if isinstance(ctx_error, _WorldIssues):
+            for dotted, message in ctx_error.issues:
+                path: Path_ = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
+                issues.append(Issue(message, _dotted((*loc, *path)), file,
+                                    _nearest_line(lines, (*loc, *path))))
+            continue
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "unknown field"
+        elif error["type"] == "missing":
+            message = "required field is missing"
+        issues.append(Issue(message, _dotted(loc), file, _nearest_line(lines, loc)))
+    return issues
+
+
+def _read_text(source: str | Path) -> tuple[str, str]:
+    if isinstance(source, str) and source == DEFAULT_WORLD:
+        text = resources.files("wargame.economy").joinpath("data/default-world.yaml")
+        return text.read_text(encoding="utf-8"), "wargame/economy/data/default-world.yaml"
+    path = Path(source)
+    shown = str(source)
+    try:
+        if path.is_dir():
+            raise InputTableError(Issue("is a directory, not a world file", file=shown))
+        size = path.stat().st_size
+        if size > MAX_WORLD_BYTES:
+            raise InputTableError(Issue(f"file is {size} bytes; a world may be at most "
+                                        f"{MAX_WORLD_BYTES} bytes", file=shown))
+        return path.read_bytes().decode("utf-8"), shown
+    except FileNotFoundError:
+        raise InputTableError(Issue("file not found", file=shown)) from None
+    except UnicodeDecodeError as exc:
+        raise InputTableError(Issue(f"not UTF-8 text (byte {exc.start} cannot be decoded)",
+                                    file=shown)) from None
+    except OSError as exc:
+        raise InputTableError(Issue(f"cannot read file: {exc.strerror}", file=shown)) from None
+
+
+def load_world_text(text: str, file: str = "<world>") -> WorldSpec:
+    """Validate a world given as YAML text; ``file`` names it in error messages."""
+    return _load(text, file)[0]
+
+
+def _load(text: str, file: str) -> tuple[WorldSpec, dict[str, str]]:
+    data, lines, sources = _compose(text, file)
+    if not isinstance(data, dict):
+        found = "an empty file" if data is None else type(data).__name__
+        raise InputTableError(Issue(f"a world must be a mapping of sections (got {found})",
+                                    file=file, line=1))
+    try:
+        return WorldSpec.model_validate(data), sources
+    except ValidationError as exc:
+        raise InputTableError(_validation_issues(exc, lines, file)) from None
+
+
+def load_world(source: str | Path) -> WorldSpec:
+    """Load and validate a world: ``"default"`` is the shipped default world, else a YAML path."""
+    text, shown = _read_text(source)
+    return _load(text, shown)[0]
+
+
+def world_sources(source: str | Path) -> dict[str, str]:
+    """Each sourced number's path (``nodes[3].output``) and its source text, in file order."""
+    text, shown = _read_text(source)
+    return _load(text, shown)[1]
+
+
+SOURCE_RE = re.compile(r"^(figure:(?P<figure>[a-z][a-z0-9_]*)(?P<rest>.*)|assumption\b.*)$",
+                       re.DOTALL)
+"""A number's source is either ``figure:<id> ...`` (a cited figure in the file) or
+``assumption ...`` (our own choice, with the reason)."""
