@@ -86,6 +86,11 @@ class EdgeSpec(_Model):
     coefficient: NonNegative
     """Input coefficient: value of supplier output used per unit value of buyer output (an
     input-output ``A`` entry). Zero declares a channel with no baseline trade."""
+    essential: Share = 1.0
+    """Share of the buyer's output that cannot be made without this input. 1 is strict Leontief
+    (the ARIO default); below 1 the rest of the output does without it, a continuous form of
+    Pichler et al. (2022)'s critical and non-critical inputs. Aggregate nodes need it: not every
+    Chinese electronics line stops without US chips."""
     open: Share = 1.0
     """Initial open fraction: 1 is unrestricted trade, 0 is fully closed."""
     leakage: Share = 0.0
@@ -359,7 +364,7 @@ _SOURCED_OPTIONAL = frozenset({"note"})
 
 
 def _is_sourced(value: Any) -> bool:
-    return (isinstance(value, dict) and _SOURCED_KEYS <= value.keys()
+    return (isinstance(value, dict) and value.keys() >= _SOURCED_KEYS
             and value.keys() <= _SOURCED_KEYS | _SOURCED_OPTIONAL)
 
 

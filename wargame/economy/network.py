@@ -1,0 +1,477 @@
+"""The shock propagator's runtime: a supply network stepped as numpy arrays.
+
+An adaptive regional input-output model in the ARIO family (Hallegatte 2008), cut down to what
+the wargame needs: Leontief production in inputs capped by capacity, buffer stocks that deplete
+and rebuild, proportional rationing by suppliers, substitution towards named alternatives after a
+ramp, and per-edge open fractions and smuggling leakage that moves change. The equations, in the
+order ``step`` applies them, are in ``docs/model/shock-propagator.md``.
+
+Everything is arrays over edges (length ``E``) or nodes (``n``); a step is about thirty numpy
+calls and no Python loop over nodes or edges, because a 520-week replication steps it 520 times
+(DESIGN.md, "Where the time goes"). Names, selectors and validation live at the boundary
+(setters, ``indicator_values``); the network is fully deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from wargame.economy.spec import EdgeSelector, WorldSpec, edge_id
+from wargame.errors import WargameError
+
+_TINY = 1e-12
+"""Below this a flow or a demand counts as zero (avoids 0/0 in ratios)."""
+
+
+class SupplyNetwork:
+    """The supply network's state, stepped one tick at a time.
+
+    Build it from a validated ``WorldSpec``; change it through the setters (they take effect at
+    the next ``step``); read it through ``indicator_values``, ``losses_by_region``,
+    ``edge_status`` and ``leverage``. ``copy`` is cheap, for counterfactuals and rollback.
+    """
+
+    # Static arrays are shared between copies; the mutable state is copied (see ``copy``).
+    _STATE = ("_open", "_leak", "_cap_factor", "_x", "_demand", "_fill", "_stock", "_sub_level",
+              "_delivered", "_sub_delivered", "_produced", "_limits", "_need_rate")
+
+    def __init__(self, world: WorldSpec) -> None:
+        self.world = world
+        p = world.parameters
+        nodes = world.nodes
+        self.node_ids: tuple[str, ...] = tuple(node.id for node in nodes)
+        self._node_index = {name: i for i, name in enumerate(self.node_ids)}
+        n = len(nodes)
+
+        # Channels: declared edges, then the ones substitutes need that were not declared.
+        specs = list(world.edges)
+        extra: list[tuple[str, str, str | None]] = []
+        declared = {edge.id for edge in specs}
+        for sub in world.substitutes:
+            buyer = sub.edge.split("->", 1)[1]
+            if edge_id(sub.by, buyer) not in declared:
+                declared.add(edge_id(sub.by, buyer))
+                extra.append((sub.by, buyer, None))
+        ends = [(e.supplier, e.buyer, e.controller) for e in specs] + extra
+        self.edge_ids: tuple[str, ...] = tuple(edge_id(s, b) for s, b, _ in ends)
+        self._edge_index = {name: i for i, name in enumerate(self.edge_ids)}
+        m = len(ends)
+
+        idx = self._node_index
+        self._src = np.array([idx[s] for s, _, _ in ends], dtype=np.intp)
+        self._dst = np.array([idx[b] for _, b, _ in ends], dtype=np.intp)
+        coefficient = [e.coefficient for e in specs] + [0.0] * len(extra)
+        self._a = np.array(coefficient, dtype=float)
+        self._x0 = np.array([node.output for node in nodes], dtype=float)
+        self._cap0 = np.array([node.capacity if node.capacity is not None
+                               else node.output * (1.0 + p.spare_capacity) for node in nodes])
+        self._va_share = np.array([node.value_added_share for node in nodes], dtype=float)
+        self._z0 = self._a * self._x0[self._dst]
+        self._final = self._x0 - np.bincount(self._src, self._z0, minlength=n)
+        self._final = np.maximum(self._final, 0.0)
+        self._va0 = self._va_share * self._x0
+        self._slot = self._a > 0.0
+        self._essential = np.array([e.essential for e in specs] + [1.0] * len(extra))
+
+        weeks = np.full(m, p.stock_weeks)
+        restock = np.full(m, p.restock_weeks)
+        for stock in world.stocks:
+            i = self._edge_index[stock.edge]
+            weeks[i] = stock.weeks
+            if stock.restock_weeks is not None:
+                restock[i] = stock.restock_weeks
+        self._stock_target = weeks * self._z0
+        self._restock_rate = 1.0 / restock
+        self._headroom = p.restock_headroom
+
+        self._dispensable = 1.0 - self._essential
+        # Leontief min over each node's input slots by one ``minimum.reduceat``: each node's
+        # segment lists its slots and ends with index m, an extra +inf element of the limits
+        # array, so that a node without inputs is limited by nothing.
+        order: list[int] = []
+        starts: list[int] = []
+        for i in range(n):
+            starts.append(len(order))
+            order += [int(e) for e in np.flatnonzero(self._slot & (self._dst == i))] + [m]
+        self._slot_order = np.array(order, dtype=np.intp)
+        self._slot_starts = np.array(starts, dtype=np.intp)
+        self._limits = np.full(m + 1, np.inf)
+
+        subs = world.substitutes
+        self._sub_slot = np.array([self._edge_index[s.edge] for s in subs], dtype=np.intp)
+        self._sub_alt_edge = np.array(
+            [self._edge_index[edge_id(s.by, s.edge.split("->", 1)[1])] for s in subs],
+            dtype=np.intp)
+        self._sub_alt_node = self._src[self._sub_alt_edge]
+        self._sub_cap = np.array([s.cap for s in subs], dtype=float)
+        self._sub_rate = self._sub_cap / np.array([s.ramp_weeks for s in subs], dtype=float)
+        self._n_subs = len(subs)
+        k = len(subs)
+        # Which channel carries each substitute delivery (for flows and indicators).
+        self._sub_on_edge = np.zeros((m, k))
+        self._sub_on_edge[self._sub_alt_edge, np.arange(k)] = 1.0
+
+        # Names for selectors, losses and indicators.
+        by_id = {node.id: node for node in nodes}
+        self.regions: tuple[str, ...] = world.regions
+        self.sectors: tuple[str, ...] = world.sectors
+        self._node_region = np.array([self.regions.index(node.region) for node in nodes])
+        self._node_sector = np.array([self.sectors.index(node.sector) for node in nodes])
+        self._region_matrix = (self._node_region[None, :]
+                               == np.arange(len(self.regions))[:, None]).astype(float)
+        self._sector_matrix = (self._node_sector[None, :]
+                               == np.arange(len(self.sectors))[:, None]).astype(float)
+        self._edge_controller = tuple(c if c is not None else by_id[s].controller
+                                      for s, _, c in ends)
+        self._edge_meta = tuple(
+            {"edge": edge_id(s, b), "controller": ctrl,
+             "supplier_node": s, "supplier_region": by_id[s].region,
+             "supplier_sector": by_id[s].sector, "supplier_controller": by_id[s].controller,
+             "buyer_node": b, "buyer_region": by_id[b].region, "buyer_sector": by_id[b].sector}
+            for (s, b, _), ctrl in zip(ends, self._edge_controller, strict=True))
+        self._names = self._compile_indicators()
+
+        # Mutable state.
+        self._open = np.array([e.open for e in specs] + [1.0] * len(extra), dtype=float)
+        self._leak = np.array([e.leakage for e in specs] + [0.0] * len(extra), dtype=float)
+        self._cap_factor = np.ones(n)
+        self._x = self._x0.copy()
+        self._demand = self._x0.copy()
+        self._fill = np.ones(n)
+        self._stock = self._stock_target.copy()
+        self._sub_level = np.zeros(len(subs))
+        self._delivered = self._z0.copy()
+        self._sub_delivered = np.zeros(len(subs))
+        self._produced = np.zeros(n)
+        self._need_rate = self._z0.copy()
+        self.week = 0.0
+        self._at_rest = True
+        self._dirty = True
+        self._refresh()
+        self._rescale(1.0)
+
+    # --- Dynamics ------------------------------------------------------------------------------
+
+    def step(self, dt_weeks: float = 1.0) -> None:
+        """Advance the network by ``dt_weeks`` (flows are per week; stocks are levels)."""
+        dt = float(dt_weeks)
+        if not dt > 0.0:
+            raise WargameError(f"dt_weeks must be positive (got {dt_weeks!r})")
+        self.week += dt
+        if self._dirty:
+            self._refresh()
+        if self._at_rest:
+            # Nothing has been disturbed since the start: the baseline is an exact fixed point
+            # of the equations below, so the step changes nothing but time.
+            self._produced += self._x0 * dt
+            return
+        if dt != self._dt:
+            self._rescale(dt)
+        dst = self._dst
+        # Orders: what each buyer plans to make (last tick's demand, capped by capacity) times
+        # the coefficient, plus refilling stocks towards their target.
+        orders = self._need_rate + np.maximum(self._stock_target - self._stock, 0.0) \
+            * self._restock_rate
+        shipped = np.minimum(orders, self._limit)
+        delivered = shipped * self._fill[self._src]
+        if self._n_subs:
+            # Substitution: each rule ramps towards the share of its input that is missing.
+            slot = self._sub_slot
+            slot_orders = orders[slot]
+            missing = 1.0 - delivered[slot] / np.maximum(slot_orders, _TINY)
+            level = np.minimum(self._sub_level + self._sub_rate_dt,
+                               np.minimum(self._sub_cap, missing))
+            self._sub_level = level
+            sub_shipped = level * slot_orders * self._sub_pass
+            self._sub_delivered = sub_delivered = sub_shipped * self._fill[self._sub_alt_node]
+            m, n = self._a.shape[0], self._x0.shape[0]
+            inflow = delivered + np.bincount(slot, sub_delivered, minlength=m)
+            demand = (self._final + np.bincount(self._src, shipped, minlength=n)
+                      + np.bincount(self._sub_alt_node, sub_shipped, minlength=n))
+        else:
+            inflow = delivered
+            demand = self._final + np.bincount(self._src, shipped, minlength=self._x0.shape[0])
+        self._delivered = delivered
+        # Production: the target is what customers order, capped by capacity; each input
+        # limits it by its shortfall times its essential share (strict Leontief at 1):
+        # limit = target·(1 − essential) + essential·min(available, use at target)/(a·dt).
+        target = np.minimum(self._capacity, demand)
+        target_dst = target[dst]
+        available = self._stock + inflow * dt
+        self._need_rate = need_rate = self._a * target_dst
+        limits = self._limits
+        np.multiply(target_dst, self._dispensable, out=limits[:-1])
+        limits[:-1] += np.minimum(available, need_rate * dt) * self._essential_per_use
+        x = np.minimum(target, np.minimum.reduceat(limits[self._slot_order], self._slot_starts))
+        self._stock = available - np.minimum(available, self._a_dt * x[dst])
+        self._fill = (x + _TINY) / (demand + _TINY)
+        self._x = x
+        self._demand = demand
+        self._produced += x * dt
+
+    def _rescale(self, dt: float) -> None:
+        """Cache the arrays that depend on the tick length (usually constant)."""
+        self._dt = dt
+        self._a_dt = self._a * dt
+        self._essential_per_use = self._essential / np.where(self._slot, self._a_dt, np.inf)
+        self._sub_rate_dt = self._sub_rate * dt
+
+    def _refresh(self) -> None:
+        """Recompute what only moves change: pass-through, channel limits, capacity."""
+        opened = self._open
+        passing = opened + (1.0 - opened) * self._leak
+        # Channel limit: the permitted share of baseline trade; an unrestricted edge can surge
+        # by the headroom to rebuild stocks, a restricted one (or smuggling) cannot.
+        self._limit = self._z0 * np.where(opened >= 1.0, 1.0 + self._headroom, passing)
+        self._sub_pass = passing[self._sub_alt_edge]
+        self._capacity = self._cap0 * self._cap_factor
+        self._need_rate = self._a * np.minimum(self._capacity, self._demand)[self._dst]
+        if self._at_rest and not (opened.min() >= 1.0 and self._cap_factor.min() >= 1.0):
+            self._at_rest = False
+        self._dirty = False
+
+    # --- Moves ---------------------------------------------------------------------------------
+
+    def set_edge_open(self, edge: str, fraction: float) -> None:
+        """Set the open fraction of one edge (1 unrestricted, 0 closed)."""
+        self._open[self._edge(edge)] = _share(fraction, "open fraction")
+        self._dirty = True
+
+    def set_edges_open(self, selector: EdgeSelector | Mapping[str, Any] | Iterable[str],
+                       fraction: float) -> tuple[str, ...]:
+        """Set the open fraction of every selected edge; returns the edges changed.
+
+        ``selector`` is an ``EdgeSelector``, a mapping of its fields (for example
+        ``{"controllers": ["us"], "buyer_regions": ["china"]}``) or an iterable of edge ids.
+        """
+        value = _share(fraction, "open fraction")
+        chosen = self.select_edges(selector)
+        self._open[list(chosen.values())] = value
+        self._dirty = True
+        return tuple(chosen)
+
+    def set_leakage(self, edge: str, share: float) -> None:
+        """Set the share of an edge's closed part that still gets through (smuggling)."""
+        self._leak[self._edge(edge)] = _share(share, "leakage share")
+        self._dirty = True
+
+    def set_capacity_factor(self, node: str, factor: float) -> None:
+        """Scale a node's capacity (0 shut down, 1 normal, above 1 expanded)."""
+        value = float(factor)
+        if not (value >= 0.0 and np.isfinite(value)):
+            raise WargameError(f"capacity factor must be a number ≥ 0 (got {factor!r})")
+        self._cap_factor[self._node(node)] = value
+        self._dirty = True
+
+    def select_edges(self, selector: EdgeSelector | Mapping[str, Any] | Iterable[str]
+                     ) -> dict[str, int]:
+        """The selected edges' ids and indices, in network order."""
+        if isinstance(selector, str):
+            selector = [selector]
+        if isinstance(selector, Mapping):
+            try:
+                selector = EdgeSelector.model_validate(selector)
+            except ValueError as exc:
+                raise WargameError(f"invalid edge selector: {exc}") from None
+        if not isinstance(selector, EdgeSelector):
+            return {name: self._edge(name) for name in selector}
+        for name in selector.edges or ():
+            self._edge(name)
+        fields = {
+            "edge": selector.edges, "controller": selector.controllers,
+            "supplier_node": selector.supplier_nodes,
+            "supplier_region": selector.supplier_regions,
+            "supplier_sector": selector.supplier_sectors,
+            "supplier_controller": selector.supplier_controllers,
+            "buyer_node": selector.buyer_nodes, "buyer_region": selector.buyer_regions,
+            "buyer_sector": selector.buyer_sectors,
+        }
+        wanted = {key: set(values) for key, values in fields.items() if values is not None}
+        return {meta["edge"]: i for i, meta in enumerate(self._edge_meta)
+                if all(meta[key] in values for key, values in wanted.items())}
+
+    # --- Reading -------------------------------------------------------------------------------
+
+    def indicator_names(self) -> tuple[str, ...]:
+        """Indicator names, in the order ``indicator_values`` gives them: the world's own, then
+        ``va_loss_<region>`` and ``va_loss_world`` (value added lost per week now), then
+        ``va_lost_<region>`` and ``va_lost_world`` (lost in total since the start)."""
+        return self._names
+
+    def indicator_values(self) -> dict[str, float]:
+        """Current value of every indicator, as Python floats, in ``indicator_names`` order."""
+        carried = self._carried()
+        ratio_num = self._dep_num @ carried
+        values = np.concatenate((
+            self._ind_nodes @ self._x + self._ind_offset,
+            self._ind_flow @ carried,
+            ratio_num / np.maximum(self._dep_den @ carried, _TINY),
+            self._ind_lost @ self._lost_output(),
+        ))
+        return dict(zip(self._names, values[self._ind_order].tolist(), strict=True))
+
+    def output(self) -> dict[str, float]:
+        """Current output per week of each node."""
+        return dict(zip(self.node_ids, self._x.tolist(), strict=True))
+
+    def stocks(self) -> dict[str, float]:
+        """Current stock of each edge's input at its buyer, in weeks of baseline use (0 for
+        channels without baseline trade)."""
+        weeks = self._stock / np.where(self._z0 > 0.0, self._z0, np.inf)
+        return dict(zip(self.edge_ids, weeks.tolist(), strict=True))
+
+    def flows(self) -> dict[str, float]:
+        """Deliveries per week on each edge in the last step (substitute volumes included)."""
+        return dict(zip(self.edge_ids, self._carried().tolist(), strict=True))
+
+    def losses_by_region(self, cumulative: bool = False) -> dict[str, float]:
+        """Value added lost per week now (or in total so far) by region; negative is a gain."""
+        return dict(zip(self.regions, (self._region_matrix @ self._lost(cumulative)).tolist(),
+                        strict=True))
+
+    def losses_by_sector(self, cumulative: bool = False) -> dict[str, float]:
+        """Value added lost per week now (or in total so far) by sector; negative is a gain."""
+        return dict(zip(self.sectors, (self._sector_matrix @ self._lost(cumulative)).tolist(),
+                        strict=True))
+
+    def losses_by_node(self, cumulative: bool = False) -> dict[str, float]:
+        """Value added lost per week now (or in total so far) by node; negative is a gain."""
+        return dict(zip(self.node_ids, self._lost(cumulative).tolist(), strict=True))
+
+    def edge_status(self) -> list[tuple[str, float, float]]:
+        """Every edge's id, open fraction and leakage share, for a UI."""
+        return list(zip(self.edge_ids, self._open.tolist(), self._leak.tolist(), strict=True))
+
+    def leverage(self, relative: bool = False) -> float:
+        """Value added the leverage region would lose if every edge controlled by the leverage
+        controllers into it closed now, over the horizon, against carrying on as now.
+
+        Both paths are stepped from the current state on copies (two passes of
+        ``leverage_horizon_weeks`` steps, about a millisecond for the default world), so call
+        it at decision points, not every tick. Leakage stays as set: smuggling erodes leverage.
+        ``relative`` divides by the region's baseline value added over the horizon.
+        """
+        p = self.world.parameters
+        if p.leverage_region not in self.regions:
+            return 0.0
+        region = self.regions.index(p.leverage_region)
+        weights = self._region_matrix[region] * self._va_share
+        status_quo, cut = self.copy(), self.copy()
+        cut.set_edges_open(EdgeSelector(controllers=p.leverage_controllers,
+                                        buyer_regions=(p.leverage_region,)), 0.0)
+        horizon = p.leverage_horizon_weeks
+        whole = int(horizon)
+        steps = [1.0] * whole + ([horizon - whole] if horizon > whole else [])
+        for dt in steps:
+            status_quo.step(dt)
+            cut.step(dt)
+        loss = float(weights @ (cut._lost_output() - status_quo._lost_output()))
+        if relative:
+            return loss / (float(weights @ self._x0) * horizon)
+        return loss
+
+    def copy(self) -> SupplyNetwork:
+        """An independent copy of the state (static arrays are shared, never mutated)."""
+        other = object.__new__(SupplyNetwork)
+        other.__dict__.update(self.__dict__)
+        for name in self._STATE:
+            setattr(other, name, getattr(self, name).copy())
+        other._dirty = True
+        return other
+
+    # --- Internals -----------------------------------------------------------------------------
+
+    def _carried(self) -> np.ndarray:
+        """Deliveries on each channel last step: own trade plus substitute volumes it carried."""
+        if self._n_subs:
+            return self._delivered + self._sub_on_edge @ self._sub_delivered
+        return self._delivered
+
+    def _lost_output(self) -> np.ndarray:
+        """Output lost in total since the start, by node (baseline path minus actual)."""
+        return self._x0 * self.week - self._produced
+
+    def _lost(self, cumulative: bool) -> np.ndarray:
+        if cumulative:
+            return self._va_share * self._lost_output()
+        return self._va_share * (self._x0 - self._x)
+
+    def _edge(self, edge: str) -> int:
+        try:
+            return self._edge_index[edge]
+        except (KeyError, TypeError):
+            raise WargameError(f"unknown edge '{edge}' (edges are named supplier->buyer; "
+                               f"this world has {len(self.edge_ids)})") from None
+
+    def _node(self, node: str) -> int:
+        try:
+            return self._node_index[node]
+        except (KeyError, TypeError):
+            known = ", ".join(self.node_ids)
+            raise WargameError(f"unknown node '{node}' (known: {known})") from None
+
+    def _compile_indicators(self) -> tuple[str, ...]:
+        """Indicators as a few matrices, so ``indicator_values`` is a handful of products.
+
+        Rows of ``_ind_nodes`` act on output (``output`` indicators and current losses, with
+        ``_ind_offset`` holding the baseline term), ``_ind_flow`` and ``_dep_num/_dep_den`` on
+        deliveries, ``_ind_lost`` on cumulative lost output; ``_ind_order`` puts them back in
+        name order.
+        """
+        n, m = len(self.node_ids), len(self.edge_ids)
+        node_rows: list[tuple[str, np.ndarray, float]] = []
+        flow_rows: list[tuple[str, np.ndarray]] = []
+        dep_rows: list[tuple[str, np.ndarray, np.ndarray]] = []
+        lost_rows: list[tuple[str, np.ndarray]] = []
+        names: list[str] = []
+        for spec in self.world.indicators:
+            names.append(spec.name)
+            if spec.kind == "output":
+                mask = np.zeros(n)
+                mask[[self._node_index[name] for name in spec.nodes]] = 1.0
+                node_rows.append((spec.name, mask / float(mask @ self._x0), 0.0))
+                continue
+            mask = np.zeros(m)
+            mask[list(self.select_edges(spec.select).values())] = 1.0
+            if spec.kind == "flow":
+                base = float(mask @ self._z0)
+                flow_rows.append((spec.name, mask / base if base > 0.0 else mask * 0.0))
+            else:
+                wanted = set(spec.controllers)
+                ctrl = np.array([c in wanted for c in self._edge_controller], dtype=float)
+                dep_rows.append((spec.name, mask * ctrl, mask))
+        weighted = self._region_matrix * self._va_share
+        for r, region in enumerate(self.regions):
+            names.append(f"va_loss_{region}")
+            node_rows.append((names[-1], -weighted[r], float(weighted[r] @ self._x0)))
+        names.append("va_loss_world")
+        node_rows.append((names[-1], -self._va_share, float(self._va_share @ self._x0)))
+        for r, region in enumerate(self.regions):
+            names.append(f"va_lost_{region}")
+            lost_rows.append((names[-1], weighted[r]))
+        names.append("va_lost_world")
+        lost_rows.append((names[-1], self._va_share.copy()))
+
+        def stack(rows: list[Any], width: int, column: int = 1) -> np.ndarray:
+            return np.array([row[column] for row in rows]).reshape(len(rows), width)
+
+        self._ind_nodes = stack(node_rows, n)
+        self._ind_offset = np.array([row[2] for row in node_rows])
+        self._ind_flow = stack(flow_rows, m)
+        self._dep_num = stack(dep_rows, m)
+        self._dep_den = stack(dep_rows, m, 2)
+        self._ind_lost = stack(lost_rows, n)
+        computed = [row[0] for row in (*node_rows, *flow_rows, *dep_rows, *lost_rows)]
+        position = {name: i for i, name in enumerate(computed)}
+        self._ind_order = np.array([position[name] for name in names], dtype=np.intp)
+        return tuple(names)
+
+
+def _share(value: float, what: str) -> float:
+    number = float(value)
+    if not 0.0 <= number <= 1.0:
+        raise WargameError(f"{what} must be between 0 and 1 (got {value!r})")
+    return number
