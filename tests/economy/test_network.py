@@ -300,3 +300,25 @@ def test_the_network_is_deterministic():
 
     assert path() == path()
     assert np.isfinite(path()).all()
+
+
+def test_the_static_case_settles_to_the_leontief_solution():
+    # Lay's three-sector economy (see test_static) as a network with ample capacity: a 10%
+    # rise in services' final demand settles to x = L f, the static model's answer.
+    from wargame.economy import static
+
+    c = np.array([[0.5, 0.4, 0.2], [0.2, 0.3, 0.1], [0.1, 0.1, 0.3]])
+    d = np.array([50.0, 30.0, 20.0])
+    x = static.leontief_inverse(c) @ d
+    names = ["m", "a", "s"]
+    net = SupplyNetwork(world(
+        [{"id": name, "output": float(x[i]), "capacity": 10 * float(x[i]),
+          "value_added_share": 0.1} for i, name in enumerate(names)],
+        [{"supplier": names[i], "buyer": names[j], "coefficient": float(c[i, j])}
+         for i in range(3) for j in range(3)],
+    ))
+    net.set_final_demand_factor("s", 1.1)
+    for _ in range(400):
+        net.step()
+    expected = static.leontief_inverse(c) @ (d * np.array([1.0, 1.0, 1.1]))
+    assert list(net.output().values()) == pytest.approx(expected.tolist(), rel=1e-9)

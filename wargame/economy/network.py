@@ -36,7 +36,8 @@ class SupplyNetwork:
 
     # Static arrays are shared between copies; the mutable state is copied (see ``copy``).
     _STATE = ("_open", "_leak", "_cap_factor", "_x", "_demand", "_fill", "_stock", "_sub_level",
-              "_delivered", "_sub_delivered", "_produced", "_limits", "_need_rate")
+              "_delivered", "_sub_delivered", "_produced", "_limits", "_need_rate",
+              "_final")
 
     def __init__(self, world: WorldSpec) -> None:
         self.world = world
@@ -71,7 +72,8 @@ class SupplyNetwork:
         self._va_share = np.array([node.value_added_share for node in nodes], dtype=float)
         self._z0 = self._a * self._x0[self._dst]
         self._final = self._x0 - np.bincount(self._src, self._z0, minlength=n)
-        self._final = np.maximum(self._final, 0.0)
+        self._final0 = np.maximum(self._final, 0.0)
+        self._final = self._final0.copy()
         self._va0 = self._va_share * self._x0
         self._slot = self._a > 0.0
         self._essential = np.array([e.essential for e in specs] + [1.0] * len(extra))
@@ -265,6 +267,16 @@ class SupplyNetwork:
             raise WargameError(f"capacity factor must be a number ≥ 0 (got {factor!r})")
         self._cap_factor[self._node(node)] = value
         self._dirty = True
+
+    def set_final_demand_factor(self, node: str, factor: float) -> None:
+        """Scale a node's final demand (households, governments, the rest of the world) from
+        its baseline: a tariff or a boycott lowers it, stimulus raises it."""
+        value = float(factor)
+        if not (value >= 0.0 and np.isfinite(value)):
+            raise WargameError(f"final demand factor must be a number ≥ 0 (got {factor!r})")
+        i = self._node(node)
+        self._final[i] = self._final0[i] * value
+        self._at_rest = False
 
     def select_edges(self, selector: EdgeSelector | Mapping[str, Any] | Iterable[str]
                      ) -> dict[str, int]:

@@ -251,8 +251,6 @@ class WorldSpec(_Model):
                 name = getattr(edge, end)
                 if name not in nodes:
                     issues.append((f"edges.{i}.{end}", _unknown("node", name, nodes)))
-            if edge.supplier == edge.buyer:
-                issues.append((f"edges.{i}", "an edge must join two different nodes"))
             if edge.id in edges:
                 issues.append((f"edges.{i}", f"duplicate edge '{edge.id}'"))
             edges[edge.id] = edge
