@@ -19,6 +19,7 @@ import simpy
 from pydantic import ValidationError
 
 from wargame._version import __version__
+from wargame.economy.network import SupplyNetwork
 from wargame.engine.events import Cause, Event, Move, MoveOption, PendingMove
 from wargame.engine.journal import FORMAT, FORMAT_VERSION, Journal
 from wargame.engine.rng import RandomStreams
@@ -39,9 +40,13 @@ from wargame.scenario.schema import (
     EventSpec,
     ParamRef,
     References,
+    RestrictLinks,
     ScaleIndicator,
     Scenario,
+    SetCapacity,
+    SetDemand,
     SetIndicator,
+    SetLeakage,
     ShiftIndicator,
     Visibility,
 )
@@ -78,6 +83,15 @@ class _TriggerState:
             setattr(self, name, value)
 
 
+def _amount(value: float | ParamRef) -> Callable[[dict[str, Any] | None], float]:
+    """A number or a scaled move parameter, as a function of the move's parameters."""
+    if isinstance(value, ParamRef):
+        name, scale, offset = value.param, value.scale, value.offset
+        return lambda params: scale * float(params[name]) + offset  # type: ignore[index]
+    constant = float(value)
+    return lambda _params: constant
+
+
 class Engine:
     """The mutable state of one game and the processes that change it. Use ``Game``."""
 
@@ -100,11 +114,22 @@ class Engine:
         # indicators: parallel Python lists, indexed by position
         self.indicator_ids: tuple[str, ...] = tuple(scenario.indicators)
         self.index = {name: i for i, name in enumerate(self.indicator_ids)}
-        self.values: list[float] = [ind.initial for ind in scenario.indicators.values()]
+        self.values: list[float] = [0.0 if ind.initial is None else ind.initial
+                                     for ind in scenario.indicators.values()]
         self.low = [-math.inf if ind.min is None else ind.min
                     for ind in scenario.indicators.values()]
         self.high = [math.inf if ind.max is None else ind.max
                      for ind in scenario.indicators.values()]
+
+        # the economy: a supply network stepped every tick; some indicators read from it
+        self.network = SupplyNetwork(scenario.economy.world) if scenario.economy else None
+        self.bindings: list[tuple[int, str]] = []
+        self.leverage_position: int | None = None
+        self.leverage_period = 0
+        self.measures: dict[str, dict[int, float]] = {}
+        """Per link-restricting measure, the open fraction it leaves on each edge it touches."""
+        if self.network is not None:
+            self._bind_economy(scenario)
         self.indicator_visible = [self._expand(ind.visible_to)
                                   for ind in scenario.indicators.values()]
         self.history: list[tuple[float, tuple[float, ...]]] = [(0.0, tuple(self.values))]
@@ -196,6 +221,35 @@ class Engine:
             ))
         self.env.process(self._ticker(self.meta.tick_weeks))
 
+    def _bind_economy(self, scenario: Scenario) -> None:
+        network = self.network
+        assert network is not None and scenario.economy is not None
+        start = network.indicator_values()
+        for position, indicator in enumerate(scenario.indicators.values()):
+            if indicator.economy is None:
+                continue
+            if indicator.economy == "leverage":
+                self.leverage_position = position
+                value = network.leverage()
+            else:
+                self.bindings.append((position, indicator.economy))
+                value = start[indicator.economy]
+            self.values[position] = min(max(value, self.low[position]), self.high[position])
+        self.leverage_period = max(1, round(scenario.economy.leverage_every_weeks
+                                            / self.meta.tick_weeks))
+
+    def _step_economy(self, tick: float, ticks_done: int) -> None:
+        """One tick of the supply network; bound indicators follow it (and may cross triggers)."""
+        network = self.network
+        assert network is not None
+        network.step(tick)
+        if self.bindings:
+            values = network.indicator_values()
+            for position, name in self.bindings:
+                self.set_indicator(position, values[name], None)
+        if self.leverage_position is not None and ticks_done % self.leverage_period == 0:
+            self.set_indicator(self.leverage_position, network.leverage(), None)
+
     # ---- time -------------------------------------------------------------------------------
 
     @property
@@ -266,8 +320,13 @@ class Engine:
         history = self.history
         values = self.values
         hooks = self.tick_hooks
+        network = self.network
+        ticks_done = 0
         while True:
             yield timeout(tick)
+            ticks_done += 1
+            if network is not None:
+                self._step_economy(tick, ticks_done)
             for hook in hooks:
                 hook(tick)
             history.append((self.env.now, tuple(values)))
@@ -487,6 +546,8 @@ class Engine:
                     catalogue[kind] = flag
 
             return change_catalogue
+        if isinstance(effect, RestrictLinks | SetLeakage | SetCapacity | SetDemand):
+            return self._compile_economy_effect(effect)
         position = self.index[effect.indicator]
         values = self.values
         set_indicator = self.set_indicator
@@ -511,6 +572,48 @@ class Engine:
             set_indicator(position, combine(float(values[position]), constant), event_id)
 
         return from_constant
+
+    def _compile_economy_effect(self, effect: RestrictLinks | SetLeakage | SetCapacity | SetDemand
+                                ) -> EffectFn:
+        """Effects on the supply network; numbers outside their range are clipped to it."""
+        network = self.network
+        assert network is not None  # the scenario's references were checked at load
+        operand = {RestrictLinks: "open", SetLeakage: "share"}.get(type(effect), "factor")
+        amount = _amount(getattr(effect, operand))
+        if isinstance(effect, RestrictLinks):
+            edges = tuple(network.select_edges(effect.select).items())
+            measures = self.measures
+            mine = measures.setdefault(effect.measure, {})
+
+            def restrict(params: dict[str, Any] | None, _event_id: str) -> None:
+                fraction = min(max(amount(params), 0.0), 1.0)
+                for edge, position in edges:
+                    mine[position] = fraction
+                    total = 1.0
+                    for measure in measures.values():
+                        total *= measure.get(position, 1.0)
+                    network.set_edge_open(edge, total)
+
+            return restrict
+        if isinstance(effect, SetLeakage):
+            edges = tuple(network.select_edges(effect.select))
+
+            def leak(params: dict[str, Any] | None, _event_id: str) -> None:
+                share = min(max(amount(params), 0.0), 1.0)
+                for edge in edges:
+                    network.set_leakage(edge, share)
+
+            return leak
+        nodes = tuple(effect.nodes)
+        setter = (network.set_capacity_factor if isinstance(effect, SetCapacity)
+                  else network.set_final_demand_factor)
+
+        def scale_nodes(params: dict[str, Any] | None, _event_id: str) -> None:
+            factor = max(amount(params), 0.0)
+            for node in nodes:
+                setter(node, factor)
+
+        return scale_nodes
 
     def set_indicator(self, position: int, value: float, event_id: str | None) -> None:
         """Set an indicator (clipped to its bounds) and fire any trigger it crosses."""

@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from wargame.economy.network import SupplyNetwork
 from wargame.engine.core import Engine, TickHook
 from wargame.engine.events import Event, Move, MoveOption, PendingMove
 from wargame.engine.journal import Journal
@@ -155,6 +156,20 @@ class Game:
     def outcomes(self) -> dict[str, float | None]:
         """The scenario's outcomes measured on the game so far."""
         return self._engine.outcomes()
+
+    @property
+    def economy(self) -> SupplyNetwork | None:
+        """The supply network (read it; change it only through moves and events), or None."""
+        return self._engine.network
+
+    def link_measures(self) -> dict[str, dict[str, float]]:
+        """Per link-restricting measure, the open fraction it leaves on each link it touches."""
+        network = self._engine.network
+        if network is None:
+            return {}
+        names = {index: edge for edge, index in network.select_edges({}).items()}
+        return {measure: {names[i]: value for i, value in edges.items()}
+                for measure, edges in self._engine.measures.items()}
 
     @property
     def journal(self) -> Journal:

@@ -18,7 +18,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from wargame.errors import Issue, ScenarioError
+from wargame.economy.spec import DEFAULT_WORLD, load_world
+from wargame.errors import InputTableError, Issue, ScenarioError
 from wargame.scenario.base import FieldIssues
 from wargame.scenario.schema import Scenario
 
@@ -337,7 +338,28 @@ def load_scenario(source: str | Path) -> Scenario:
         path = _shipped_dir() / f"{source}.yaml"
         shown = f"scenarios/{source}.yaml"
     located = _resolve(path, shown, ())
+    _embed_world_file(located)
     return validate_scenario_data(located.data, located.where, shown)
+
+
+def _embed_world_file(located: _Located) -> None:
+    """Replace ``economy.world: some/file.yaml`` by the world it names, read relative to the
+    scenario file that named it, so the validated scenario (and its journal) carries the world."""
+    economy = located.data.get("economy")
+    world = economy.get("world") if isinstance(economy, dict) else None
+    if not isinstance(world, str) or world == DEFAULT_WORLD:
+        return
+    file, line = located.where.get(("economy", "world"), ("", 1))
+    world_path = Path(file).parent / world
+    if not world_path.is_file():
+        raise ScenarioError(Issue(f"world file not found: {world_path} (expected '"
+                                  f"{DEFAULT_WORLD}' or a path relative to this scenario)",
+                                  "economy.world", file, line))
+    try:
+        loaded = load_world(world_path)
+    except InputTableError as exc:
+        raise ScenarioError(exc.issues) from None
+    economy["world"] = loaded.model_dump(mode="json")
 
 
 def load_scenario_text(text: str, name: str = "<text>") -> Scenario:

@@ -16,8 +16,17 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, StringConstraints, Tag, model_validator
+from pydantic import (
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
+from wargame.economy.network import SupplyNetwork
+from wargame.economy.spec import DEFAULT_WORLD, EdgeSelector, WorldSpec, load_world
 from wargame.scenario.base import ID_PATTERN, RESERVED_IDS, WHITE, FieldIssues, Model
 from wargame.scenario.conditions import Condition, condition_indicators
 from wargame.scenario.params import (
@@ -147,8 +156,58 @@ class DisableMoves(Model):
     """The move kinds withdrawn."""
 
 
+class RestrictLinks(Model):
+    """Restrict trade on supply links by a named measure (export controls, a tariff, a blockade).
+
+    Each measure leaves a fraction of trade open on the links it selects; a link's open fraction
+    is the product over all measures, so controls, tariffs and a blockade stack, and setting a
+    measure again (``open: 1`` lifts it) changes only that measure's part.
+    """
+
+    op: Literal["restrict_links"]
+    measure: Id
+    """Name of the measure; measures compose multiplicatively."""
+    select: EdgeSelector
+    """The links (economy edges) it applies to."""
+    open: Value
+    """Fraction of baseline trade the measure leaves open on each link, 0..1."""
+
+
+class SetLeakage(Model):
+    """Set the share of the closed part of links that still gets through (smuggling)."""
+
+    op: Literal["set_leakage"]
+    select: EdgeSelector
+    """The links it applies to."""
+    share: Value
+    """Share of the restricted trade that leaks through, 0..1."""
+
+
+class SetCapacity(Model):
+    """Scale nodes' production capacity (a blockade, sanctions on a fab, new fabs)."""
+
+    op: Literal["set_capacity"]
+    nodes: list[Id] = Field(min_length=1)
+    """Economy node ids."""
+    factor: Value
+    """Capacity relative to baseline (0 shut down, 1 normal, above 1 expanded)."""
+
+
+class SetDemand(Model):
+    """Scale nodes' final demand (a tariff or boycott lowers it, stimulus raises it)."""
+
+    op: Literal["set_demand"]
+    nodes: list[Id] = Field(min_length=1)
+    """Economy node ids."""
+    factor: Value
+    """Final demand relative to baseline."""
+
+
+EconomyEffect = RestrictLinks | SetLeakage | SetCapacity | SetDemand
+
 Effect = Annotated[
-    SetIndicator | ShiftIndicator | ScaleIndicator | EnableMoves | DisableMoves,
+    SetIndicator | ShiftIndicator | ScaleIndicator | EnableMoves | DisableMoves
+    | RestrictLinks | SetLeakage | SetCapacity | SetDemand,
     Field(discriminator="op"),
 ]
 """A change of state caused by an event; tagged by ``op``."""
@@ -218,8 +277,11 @@ class Indicator(Model):
     """What it measures."""
     unit: str = ""
     """Unit shown beside the value."""
-    initial: float
-    """Value at week 0."""
+    initial: float | None = None
+    """Value at week 0 (required unless the indicator is bound to the economy)."""
+    economy: str | None = None
+    """Bind to one of the economy's indicators (or ``leverage``): its value is then set every
+    tick from the supply network, starting from the network's own value."""
     min: float | None = None
     """Lower bound; values are clipped to it."""
     max: float | None = None
@@ -234,6 +296,11 @@ class Indicator(Model):
     def _initial_within_bounds(self) -> Indicator:
         if self.min is not None and self.max is not None and self.min > self.max:
             raise FieldIssues([(("min",), f"must be ≤ max ({self.max:g}) (got {self.min:g})")])
+        if self.initial is None:
+            if self.economy is None:
+                raise FieldIssues([(("initial",), "required field missing (or bind the "
+                                                  "indicator to the economy)")])
+            return self
         if self.min is not None and self.initial < self.min:
             raise FieldIssues([(("initial",), f"must be ≥ {self.min:g} (got {self.initial:g})")])
         if self.max is not None and self.initial > self.max:
@@ -393,6 +460,26 @@ class Posture(Model):
     """Scripted moves and events added."""
 
 
+class Economy(Model):
+    """The supply network the shock propagator steps every tick."""
+
+    world: WorldSpec
+    """The network: ``default`` (the shipped world), a path to a world file relative to the
+    scenario, or the world inline. Loaded worlds are embedded, so journals are self-contained."""
+    leverage_every_weeks: float = Field(default=4.0, gt=0)
+    """How often an indicator bound to ``leverage`` is recomputed (a counterfactual run)."""
+
+    @field_validator("world", mode="before")
+    @classmethod
+    def _shipped_world(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if value != DEFAULT_WORLD:
+                raise ValueError(f"unknown world '{value}' (expected '{DEFAULT_WORLD}', a path "
+                                 "to a world file next to the scenario, or a world inline)")
+            return load_world(value)
+        return value
+
+
 class Scenario(Model):
     """A whole scenario: the top level of a scenario file."""
 
@@ -414,6 +501,8 @@ class Scenario(Model):
     """Threshold triggers, by id."""
     outcomes: dict[Id, Outcome] = {}
     """What to record at the end of a game, by name."""
+    economy: Economy | None = None
+    """The supply network (none: indicators move only by effects)."""
     postures: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")], Posture] = {}
     """Named policies a run may pick (``--posture NAME``), by name."""
     applied_postures: list[str] = []
@@ -442,6 +531,13 @@ class Scenario(Model):
         return kinds
 
 
+_VALUE_FIELD: dict[type, str] = {
+    SetIndicator: "value", ShiftIndicator: "by", ScaleIndicator: "factor",
+    RestrictLinks: "open", SetLeakage: "share", SetCapacity: "factor", SetDemand: "factor",
+}
+"""The field of each effect that holds its number (or parameter reference)."""
+
+
 class References:
     """Checks that names used in a scenario resolve: teams, indicators, moves, parameters.
 
@@ -453,6 +549,60 @@ class References:
         self.s = scenario
         self.team_list = ", ".join(scenario.teams)
         self.indicator_list = ", ".join(scenario.indicators) or "none defined"
+        self._network: SupplyNetwork | None = None
+
+    @property
+    def network(self) -> SupplyNetwork | None:
+        """A network built from the scenario's world, to resolve selectors against."""
+        if self._network is None and self.s.economy is not None:
+            self._network = SupplyNetwork(self.s.economy.world)
+        return self._network
+
+    def selector(self, loc: Loc, selector: EdgeSelector) -> Iterator[tuple[Loc, str]]:
+        """Every name in an edge selector exists in the world, and it selects some link."""
+        world = self.s.economy.world  # type: ignore[union-attr]
+        known = {
+            "edges": self.network.select_edges(EdgeSelector()),  # type: ignore[union-attr]
+            "controllers": {n.controller for n in world.nodes}
+            | {e.controller for e in world.edges if e.controller},
+            "nodes": {n.id for n in world.nodes},
+            "regions": set(world.regions),
+            "sectors": set(world.sectors),
+        }
+        fields = {"edges": "edges", "controllers": "controllers",
+                  "supplier_nodes": "nodes", "supplier_regions": "regions",
+                  "supplier_sectors": "sectors", "supplier_controllers": "controllers",
+                  "buyer_nodes": "nodes", "buyer_regions": "regions", "buyer_sectors": "sectors"}
+        bad = False
+        for field, kind in fields.items():
+            for i, name in enumerate(getattr(selector, field) or ()):
+                if name not in known[kind]:
+                    bad = True
+                    choices = sorted(known[kind])
+                    shown = ", ".join(choices[:30]) + (", ..." if len(choices) > 30 else "")
+                    yield (*loc, field, i), (f"unknown {kind[:-1]} '{name}' in the world "
+                                             f"(expected one of: {shown})")
+        if not bad and not self.network.select_edges(selector):  # type: ignore[union-attr]
+            yield loc, "selects no links of the world"
+
+    def economy_effect(self, loc: Loc, effect: EconomyEffect) -> Iterator[tuple[Loc, str]]:
+        if self.s.economy is None:
+            yield (*loc, "op"), f"'{effect.op}' needs an economy section in the scenario"
+            return
+        if isinstance(effect, RestrictLinks | SetLeakage):
+            yield from self.selector((*loc, "select"), effect.select)
+            field = "open" if isinstance(effect, RestrictLinks) else "share"
+            value = getattr(effect, field)
+            if not isinstance(value, ParamRef) and not 0.0 <= value <= 1.0:
+                yield (*loc, field), f"must be between 0 and 1 (got {value:g})"
+            return
+        nodes = {node.id for node in self.s.economy.world.nodes}
+        for i, node in enumerate(effect.nodes):
+            if node not in nodes:
+                yield (*loc, "nodes", i), (f"unknown node '{node}' in the world "
+                                           f"(expected one of: {', '.join(sorted(nodes))})")
+        if not isinstance(effect.factor, ParamRef) and effect.factor < 0:
+            yield (*loc, "factor"), f"must be ≥ 0 (got {effect.factor:g})"
 
     def team(self, loc: Loc, team: str) -> Iterator[tuple[Loc, str]]:
         if team not in self.s.teams:
@@ -489,10 +639,12 @@ class References:
                 else:
                     yield from self.move_kinds((*here, "moves"), effect.team, effect.moves)
                 continue
-            yield from self.indicator((*here, "indicator"), effect.indicator)
-            field = {SetIndicator: "value", ShiftIndicator: "by", ScaleIndicator: "factor"}[
-                type(effect)
-            ]
+            if isinstance(effect, EconomyEffect):
+                yield from self.economy_effect(here, effect)
+                field = _VALUE_FIELD[type(effect)]
+            else:
+                yield from self.indicator((*here, "indicator"), effect.indicator)
+                field = _VALUE_FIELD[type(effect)]
             value = getattr(effect, field)
             if not isinstance(value, ParamRef):
                 continue
@@ -551,6 +703,15 @@ def _reference_issues(s: Scenario) -> Iterator[tuple[Loc, str]]:
             yield from refs.effects((*loc, "effects"), move.effects, move)
     for name, indicator in s.indicators.items():
         yield from refs.visibility(("indicators", name, "visible_to"), indicator.visible_to)
+        if indicator.economy is not None:
+            if refs.network is None:
+                yield ("indicators", name, "economy"), (
+                    "binding to the economy needs an economy section in the scenario")
+            elif indicator.economy != "leverage" and \
+                    indicator.economy not in refs.network.indicator_names():
+                names = ", ".join(("leverage", *refs.network.indicator_names()))
+                yield ("indicators", name, "economy"), (
+                    f"unknown economy indicator '{indicator.economy}' (expected one of: {names})")
         for team in indicator.intel:
             loc = ("indicators", name, "intel", team)
             if team not in s.teams:
@@ -626,6 +787,7 @@ __all__ = [
     "WHITE",
     "Condition",
     "DisableMoves",
+    "Economy",
     "Effect",
     "EnableMoves",
     "EventOutcome",
@@ -641,10 +803,14 @@ __all__ = [
     "ParamRef",
     "Posture",
     "References",
+    "RestrictLinks",
     "Rule",
     "ScaleIndicator",
     "Scenario",
+    "SetCapacity",
+    "SetDemand",
     "SetIndicator",
+    "SetLeakage",
     "ShiftIndicator",
     "Source",
     "Stage",
