@@ -18,10 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
@@ -29,6 +26,8 @@ from pydantic import (
 )
 
 from wargame.errors import InputTableError, Issue
+from wargame.scenario.base import FieldIssues, Model
+from wargame.yamlio import Path_, format_path, issues_from_validation, parse_yaml
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 """Node, region, sector and indicator ids: lower case, digits, underscores (as scenario ids)."""
@@ -50,8 +49,8 @@ def edge_id(supplier: str, buyer: str) -> str:
     return f"{supplier}{EDGE_SEPARATOR}{buyer}"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+class _Model(Model):
+    """Frozen, strict about unknown keys (naming the allowed ones), documented by docstrings."""
 
 
 class NodeSpec(_Model):
@@ -346,17 +345,17 @@ def _unknown(kind: str, name: str, known: Iterable[str]) -> str:
     return f"unknown {kind} '{name}' (known: {shown})"
 
 
-class _WorldIssues(ValueError):
-    """Cross-field problems, each with a path relative to the world."""
+class _WorldIssues(FieldIssues):
+    """Cross-field problems, each with a dotted path (``edges.3.buyer``) relative to the world."""
 
     def __init__(self, issues: list[tuple[str, str]]) -> None:
-        self.issues = issues
-        super().__init__("; ".join(f"{path}: {message}" for path, message in issues))
+        super().__init__([(tuple(int(part) if part.isdigit() else part
+                                 for part in dotted.split(".")), message)
+                          for dotted, message in issues])
 
 
 # --- Loading ---------------------------------------------------------------------------------
 
-Path_ = tuple[str | int, ...]
 _SOURCED_KEYS = frozenset({"value", "source"})
 _SOURCED_OPTIONAL = frozenset({"note"})
 
@@ -366,89 +365,27 @@ def _is_sourced(value: Any) -> bool:
             and value.keys() <= _SOURCED_KEYS | _SOURCED_OPTIONAL)
 
 
-def _compose(text: str, file: str) -> tuple[Any, dict[Path_, int], dict[str, str]]:
-    """Parse YAML keeping each value's line, and strip ``{value, source}`` wrappers.
-
-    Returns the plain data, a path → line table and a dotted path → source table.
-    """
-    loader = yaml.SafeLoader(text)
-    lines: dict[Path_, int] = {}
+def _strip_sources(data: Any, file: str, where: dict[Path_, tuple[str, int]]
+                   ) -> tuple[Any, dict[str, str]]:
+    """Replace every ``{value, source}`` wrapper by its value; collect path → source text."""
     sources: dict[str, str] = {}
-    try:
-        root = loader.get_single_node()
 
-        def build(node: yaml.Node, path: Path_) -> Any:
-            lines[path] = node.start_mark.line + 1
-            if isinstance(node, yaml.MappingNode):
-                result: dict[str, Any] = {}
-                for key_node, value_node in node.value:
-                    key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-                    if not isinstance(key, str):
-                        raise InputTableError(Issue("mapping keys must be plain names",
-                                                    _dotted(path), file,
-                                                    key_node.start_mark.line + 1))
-                    if key in result:
-                        raise InputTableError(Issue(f"duplicate key '{key}'", _dotted(path),
-                                                    file, key_node.start_mark.line + 1))
-                    result[key] = build(value_node, (*path, key))
-                if _is_sourced(result):
-                    source = result["source"]
-                    if not isinstance(source, str) or not source.strip():
-                        raise InputTableError(Issue("source must be a non-empty text",
-                                                    _dotted(path), file, lines[path]))
-                    sources[_dotted(path)] = source
-                    return result["value"]
-                return result
-            if isinstance(node, yaml.SequenceNode):
-                return [build(item, (*path, i)) for i, item in enumerate(node.value)]
-            return loader.construct_object(node, deep=True)
+    def strip(value: Any, path: Path_) -> Any:
+        if isinstance(value, dict):
+            if _is_sourced(value):
+                source = value["source"]
+                if not isinstance(source, str) or not source.strip():
+                    raise InputTableError(Issue("source must be a non-empty text",
+                                                format_path(path), file,
+                                                where.get(path, (file, None))[1]))
+                sources[format_path(path)] = source
+                return value["value"]
+            return {key: strip(item, (*path, key)) for key, item in value.items()}
+        if isinstance(value, list):
+            return [strip(item, (*path, i)) for i, item in enumerate(value)]
+        return value
 
-        data = build(root, ()) if root is not None else None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputTableError(Issue(f"invalid YAML: {problem}", file=file,
-                                    line=mark.line + 1 if mark else None)) from None
-    except (ValueError, TypeError, OverflowError) as exc:
-        raise InputTableError(Issue(f"invalid value: {exc}", file=file)) from None
-    finally:
-        loader.dispose()
-    return data, lines, sources
-
-
-def _dotted(path: Path_) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
-
-
-def _nearest_line(lines: dict[Path_, int], path: Path_) -> int | None:
-    while path:
-        if path in lines:
-            return lines[path]
-        path = path[:-1]
-    return lines.get(())
-
-
-def _validation_issues(exc: ValidationError, lines: dict[Path_, int], file: str) -> list[Issue]:
-    issues: list[Issue] = []
-    for error in exc.errors():
-        ctx_error = (error.get("ctx") or {}).get("error")
-        loc: Path_ = tuple(error["loc"])
-        if isinstance(ctx_error, _WorldIssues):
-            for dotted, message in ctx_error.issues:
-                path: Path_ = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
-                issues.append(Issue(message, _dotted((*loc, *path)), file,
-                                    _nearest_line(lines, (*loc, *path))))
-            continue
-        message = error["msg"]
-        if error["type"] == "extra_forbidden":
-            message = "unknown field"
-        elif error["type"] == "missing":
-            message = "required field is missing"
-        issues.append(Issue(message, _dotted(loc), file, _nearest_line(lines, loc)))
-    return issues
+    return strip(data, ()), sources
 
 
 def _read_text(source: str | Path) -> tuple[str, str]:
@@ -480,7 +417,8 @@ def load_world_text(text: str, file: str = "<world>") -> WorldSpec:
 
 
 def _load(text: str, file: str) -> tuple[WorldSpec, dict[str, str]]:
-    data, lines, sources = _compose(text, file)
+    located = parse_yaml(text, file, InputTableError)
+    data, sources = _strip_sources(located.data, file, located.where)
     if not isinstance(data, dict):
         found = "an empty file" if data is None else type(data).__name__
         raise InputTableError(Issue(f"a world must be a mapping of sections (got {found})",
@@ -488,7 +426,7 @@ def _load(text: str, file: str) -> tuple[WorldSpec, dict[str, str]]:
     try:
         return WorldSpec.model_validate(data), sources
     except ValidationError as exc:
-        raise InputTableError(_validation_issues(exc, lines, file)) from None
+        raise InputTableError(issues_from_validation(exc, data, located.where, file)) from None
 
 
 def load_world(source: str | Path) -> WorldSpec:

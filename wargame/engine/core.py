@@ -25,12 +25,7 @@ from wargame.engine.journal import FORMAT, FORMAT_VERSION, Journal
 from wargame.engine.rng import RandomStreams
 from wargame.errors import GameStateError, Issue, MoveError
 from wargame.scenario.conditions import COMPARATORS, Predicate, compile_condition
-from wargame.scenario.loader import (
-    format_path,
-    issues_from_validation,
-    scenario_dump,
-    scenario_hash,
-)
+from wargame.scenario.loader import scenario_dump, scenario_hash
 from wargame.scenario.params import check_params
 from wargame.scenario.schema import (
     DisableMoves,
@@ -50,6 +45,7 @@ from wargame.scenario.schema import (
     ShiftIndicator,
     Visibility,
 )
+from wargame.yamlio import format_path, issues_from_validation
 
 TickHook = Callable[[float], None]
 """Called once per tick with the tick length in weeks, after time has moved on."""

@@ -28,6 +28,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from wargame.errors import JournalError
 from wargame.scenario.base import Model
+from wargame.yamlio import issues_from_validation
 
 FORMAT = "wargame-journal"
 FORMAT_VERSION = 1
@@ -224,8 +225,6 @@ class Journal:
 
 
 def _first_error(exc: ValidationError, data: Any = None) -> str:
-    from wargame.scenario.loader import issues_from_validation
-
     return str(issues_from_validation(exc, data)[0])
 
 

@@ -10,102 +10,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from wargame.economy.spec import DEFAULT_WORLD, load_world
 from wargame.errors import InputTableError, Issue, ScenarioError
-from wargame.scenario.base import FieldIssues
 from wargame.scenario.schema import Scenario
+from wargame.yamlio import (
+    Located,
+    Path_,
+    Where,
+    issues_from_validation,
+    parse_yaml,
+)
 
 MAX_SCENARIO_BYTES = 1024 * 1024
 """A scenario is a page of settings; a larger file is a mistake (or an attack on the parser)."""
 MAX_EXTENDS_DEPTH = 16
-
-Path_ = tuple[str | int, ...]
-Where = tuple[str, int]
-
-_SYNTHETIC_TAGS = frozenset(
-    {"compare", "all_of", "any_of", "not_of", "number", "param_ref", "all_teams", "team_list",
-     "indicator_outcome", "event_outcome", "[key]"}
-)
-"""Names pydantic puts into error locations for union members; they are not fields in the file."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Located:
-    """Parsed YAML data and, for every path in it, the (file, line) that set it."""
-
-    data: Any
-    where: dict[Path_, Where]
-
-
-class _NoAliasLoader(yaml.SafeLoader):
-    """The safe loader, refusing anchors and aliases (a scenario shares values with ``extends``)."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError(
-                None, None, "YAML aliases are not supported in scenarios (use extends:)",
-                event.start_mark,
-            )
-        return super().compose_node(parent, index)
-
-
-def _yaml_error(file: str, exc: yaml.YAMLError) -> ScenarioError:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
-    context = getattr(exc, "context", None)
-    message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
-    line = mark.line + 1 if mark is not None else None
-    return ScenarioError(Issue(message, file=file, line=line))
-
-
-def _parse(text: str, file: str) -> _Located:
-    """Parse YAML text into plain data plus a path → line table, refusing duplicate keys."""
-    loader = _NoAliasLoader(text)
-    try:
-        node = loader.get_single_node()
-        where: dict[Path_, Where] = {}
-
-        def build(node: yaml.Node, path: Path_) -> Any:
-            where[path] = (file, node.start_mark.line + 1)
-            if isinstance(node, yaml.MappingNode):
-                result: dict[Any, Any] = {}
-                for key_node, value_node in node.value:
-                    # Keys are names: read them as written, so `on:` stays "on" (not True).
-                    key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-                    if not isinstance(key, str):
-                        raise ScenarioError(Issue(
-                            "mapping keys must be plain names", format_path(path),
-                            file, key_node.start_mark.line + 1,
-                        ))
-                    if key in result:
-                        raise ScenarioError(Issue(
-                            f"duplicate key '{key}'", format_path(path), file,
-                            key_node.start_mark.line + 1,
-                        ))
-                    result[key] = build(value_node, (*path, key))
-                    where[(*path, key)] = (file, key_node.start_mark.line + 1)
-                return result
-            if isinstance(node, yaml.SequenceNode):
-                return [build(item, (*path, i)) for i, item in enumerate(node.value)]
-            return loader.construct_object(node, deep=True)
-
-        data = build(node, ()) if node is not None else None
-    except yaml.YAMLError as exc:
-        raise _yaml_error(file, exc) from None
-    except (ValueError, TypeError, OverflowError) as exc:  # e.g. an impossible date: 2022-02-30
-        raise ScenarioError(Issue(f"invalid value: {exc}", file=file)) from None
-    finally:
-        loader.dispose()
-    return _Located(data, where)
 
 
 def _read(path: Path, shown: str) -> str:
@@ -131,7 +55,7 @@ def _read(path: Path, shown: str) -> str:
         raise ScenarioError(Issue(f"cannot read file: {exc.strerror}", file=shown)) from None
 
 
-def _merge(base: _Located, child: _Located) -> _Located:
+def _merge(base: Located, child: Located) -> Located:
     """Deep-merge ``child`` over ``base``: mappings merge, anything else replaces, null deletes."""
     where = dict(base.where)
 
@@ -161,12 +85,12 @@ def _merge(base: _Located, child: _Located) -> _Located:
 
     data = merge(base.data, child.data, ())
     where[()] = child.where.get((), where.get((), ("", 1)))
-    return _Located(data, where)
+    return Located(data, where)
 
 
-def _resolve(path: Path, shown: str, chain: tuple[Path, ...]) -> _Located:
+def _resolve(path: Path, shown: str, chain: tuple[Path, ...]) -> Located:
     """Read a file and everything it extends, merged, with locations."""
-    located = _parse(_read(path, shown), shown)
+    located = parse_yaml(_read(path, shown), shown)
     data = located.data
     if not isinstance(data, dict):
         found = "an empty file" if data is None else type(data).__name__
@@ -194,126 +118,9 @@ def _resolve(path: Path, shown: str, chain: tuple[Path, ...]) -> _Located:
             raise ScenarioError(Issue(f"base scenario not found: {parent_shown}", "extends",
                                       shown, line)) from None
         raise
-    child = _Located({k: v for k, v in data.items() if k != "extends"},
+    child = Located({k: v for k, v in data.items() if k != "extends"},
                      {k: v for k, v in located.where.items() if k[:1] != ("extends",)})
     return _merge(base, child)
-
-
-def format_path(path: Path_) -> str:
-    """``("injects", 3, "move")`` → ``injects[3].move``: how field paths are shown."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def _data_path(data: Any, loc: Path_) -> Path_:
-    """Turn a pydantic location into a path in the data, dropping union-member tags."""
-    result: list[str | int] = []
-    current = data
-    for part in loc:
-        in_dict = isinstance(current, dict) and part in current
-        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
-        if in_dict or in_list:
-            result.append(part)
-            current = current[part]  # type: ignore[index]
-        elif part in _SYNTHETIC_TAGS or (
-            isinstance(current, dict)
-            and part in {v for v in current.values() if isinstance(v, str)}
-        ):
-            continue
-        else:
-            result.append(part)
-            current = None
-    return tuple(result)
-
-
-def _show(value: Any) -> str:
-    text = repr(value) if isinstance(value, str) else json.dumps(value, default=str)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _message(error: dict[str, Any]) -> str:
-    """Say what was expected and what was found, in the project's words."""
-    kind = error["type"]
-    ctx = error.get("ctx") or {}
-    got = f" (got {_show(error.get('input'))})" if "input" in error else ""
-    bounds = {"less_than_equal": ("≤", "le"), "less_than": ("<", "lt"),
-              "greater_than_equal": ("≥", "ge"), "greater_than": (">", "gt")}
-    if kind in bounds:
-        symbol, key = bounds[kind]
-        return f"must be {symbol} {ctx.get(key)}{got}"
-    simple = {
-        "missing": "required field missing",
-        "float_type": "must be a number", "float_parsing": "must be a number",
-        "finite_number": "must be a finite number",
-        "int_type": "must be a whole number", "int_parsing": "must be a whole number",
-        "int_from_float": "must be a whole number",
-        "bool_type": "must be true or false", "bool_parsing": "must be true or false",
-        "string_type": "must be text",
-        "dict_type": "must be a mapping", "model_type": "must be a mapping",
-        "model_attributes_type": "must be a mapping",
-        "list_type": "must be a list",
-        "date_type": "must be a date (YYYY-MM-DD)", "date_parsing": "must be a date (YYYY-MM-DD)",
-        "date_from_datetime_parsing": "must be a date (YYYY-MM-DD)",
-        "date_from_datetime_inexact": "must be a date without a time",
-        "string_pattern_mismatch": "must be an id: lower-case letters, digits and '_', "
-                                   "starting with a letter",
-        "string_too_short": "must not be empty",
-    }
-    if kind == "missing":
-        return simple[kind]
-    if kind in simple:
-        return simple[kind] + got
-    if kind == "too_short":
-        return f"must have at least {ctx.get('min_length')} item(s){got}"
-    if kind == "literal_error":
-        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
-        return f"must be one of: {expected}{got}"
-    if kind == "union_tag_invalid":
-        field = str(ctx.get("discriminator", "")).strip("'")
-        expected = str(ctx.get("expected_tags", "")).replace("'", "")
-        return f"unknown {field} '{ctx.get('tag')}' (expected one of: {expected})"
-    if kind == "union_tag_not_found":
-        field = str(ctx.get("discriminator", "")).strip("'")
-        return f"'{field}' is required here"
-    if kind in ("unknown_field", "condition"):
-        return error["msg"]
-    if kind == "value_error":
-        return error["msg"].removeprefix("Value error, ")
-    return error["msg"]
-
-
-def issues_from_validation(exc: ValidationError, data: Any,
-                           where: dict[Path_, Where] | None = None,
-                           file: str | None = None) -> list[Issue]:
-    """Convert pydantic errors into located issues, one per field, in file order."""
-    found: dict[Path_, Issue] = {}
-    for error in exc.errors(include_url=False):
-        loc: Path_ = tuple(error["loc"])
-        ctx = error.get("ctx") or {}
-        pairs: list[tuple[Path_, str]]
-        if error["type"] == "value_error" and isinstance(ctx.get("error"), FieldIssues):
-            pairs = [((*loc, *rel), msg) for rel, msg in ctx["error"].issues]
-        elif error["type"] == "unknown_field":
-            pairs = [((*loc, ctx["field"]), _message(error))]
-        else:
-            pairs = [(loc, _message(error))]
-        for raw, message in pairs:
-            path = _data_path(data, raw)
-            if path in found:
-                continue
-            issue_file, line = file, None
-            if where:
-                for depth in range(len(path), -1, -1):
-                    if path[:depth] in where:
-                        issue_file, line = where[path[:depth]]
-                        break
-            found[path] = Issue(message, format_path(path), issue_file, line)
-    return sorted(found.values(), key=lambda i: (i.file or "", i.line or 0, i.path))
 
 
 def validate_scenario_data(located_data: Any, where: dict[Path_, Where] | None = None,
@@ -342,7 +149,7 @@ def load_scenario(source: str | Path) -> Scenario:
     return validate_scenario_data(located.data, located.where, shown)
 
 
-def _embed_world_file(located: _Located) -> None:
+def _embed_world_file(located: Located) -> None:
     """Replace ``economy.world: some/file.yaml`` by the world it names, read relative to the
     scenario file that named it, so the validated scenario (and its journal) carries the world."""
     economy = located.data.get("economy")
@@ -367,7 +174,7 @@ def load_scenario_text(text: str, name: str = "<text>") -> Scenario:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_SCENARIO_BYTES:
         raise ScenarioError(Issue(f"a scenario may be at most {MAX_SCENARIO_BYTES} bytes",
                                   file=name))
-    located = _parse(text, name)
+    located = parse_yaml(text, name)
     if not isinstance(located.data, dict):
         found = "nothing" if located.data is None else type(located.data).__name__
         raise ScenarioError(Issue(f"a scenario must be a mapping of sections (got {found})",
