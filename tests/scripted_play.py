@@ -43,8 +43,8 @@ def play(scenario_name: str, seed: int, *, human: bool = True) -> Game:
         if game.turn == 2 and seed % 3 == 0:
             first = next(iter(scenario.indicators))
             spec = scenario.indicators[first]
-            low = spec.min if spec.min is not None else spec.initial
-            game.override(first, low, "scripted white-cell override")
+            value = spec.min if spec.min is not None else game.indicators()[first] * 0.9
+            game.override(first, value, "scripted white-cell override")
         game.advance()
     return game
 

@@ -92,3 +92,16 @@ def test_list_names_the_shipped_scenarios():
 def test_console_script_and_version():
     done = subprocess.run(["wargame", "--version"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.startswith("wargame ")
+
+
+def test_shock_prints_the_largest_effects_of_a_demand_shock_on_a_real_table():
+    table = ROOT / "tests" / "economy" / "data" / "germany_1995_beutel.csv"
+    done = wargame("shock", str(table), "--demand", "Manufacturing=1000", "--top", "2")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[1] == "Demand-driven (Leontief) effect of a final-demand change of +1,000:"
+    assert lines[3].split()[:2] == ["Manufacturing", "+1,429"]
+    assert lines[-1] == "Total output change +1,841 (1.841 × the shock)"
+    bad = wargame("shock", str(table), "--demand", "Steel=1")
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert "unknown sector 'Steel'" in bad.stderr

@@ -426,3 +426,15 @@ def test_stages_mark_the_way_from_announcement_to_effect():
         wargame.load_scenario_text(TINY.replace(
             "        lag_weeks: 3\n",
             "        lag_weeks: 3\n        stages: [{name: late, at_weeks: 3}]\n"), "t.yaml")
+
+
+def test_a_doctrine_does_not_react_to_an_event_its_team_cannot_see():
+    scenario = tiny("""
+    rules:
+      cn_notices: {team: cn, on: quiet, move: {kind: respond}}
+      us_notices: {team: us, on: quiet, move: {kind: raise_level}}
+    """)
+    game = Game(scenario, seed=1)
+    game.submit({"team": "us", "kind": "quiet"})  # visible to the US only
+    kinds_seen = [e.kind for e in game.advance()]
+    assert "respond" not in kinds_seen and "raise_level.announced" in kinds_seen

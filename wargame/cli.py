@@ -23,7 +23,7 @@ from wargame.errors import ScenarioError, WargameError
 from wargame.scenario.loader import load_scenario, shipped_scenarios
 from wargame.scenario.postures import with_postures
 from wargame.scenario.schema import Scenario
-from wargame.text import indicator_table, outcome_table, timeline
+from wargame.text import economy_table, indicator_table, outcome_table, timeline
 
 DEFAULT_SCENARIO = "escalation-ladder"
 """The scenario embedded in the package that commands use when none is named."""
@@ -91,6 +91,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     if scenario.outcomes:
         print()
         for line in outcome_table(game.outcomes()):
+            print(f"  {line}")
+    if game.economy is not None:
+        print()
+        print("Economy (white cell view)")
+        for line in economy_table(game):
             print(f"  {line}")
     if args.journal:
         game.journal.save(args.journal)

@@ -21,14 +21,12 @@ def timeline(game: Game, events: Iterable[Event], team: str | None = None) -> li
     current_turn = None
     turn_weeks = game.scenario.meta.turn_weeks
     for event in events:
-        if not event.visible(team):
+        if not event.visible(team) or event.kind == "turn":
             continue
         if event.turn != current_turn:
             current_turn = event.turn
             start = game.date_of((event.turn - 1) * turn_weeks)
             lines.append(f"Turn {event.turn} (from {start.isoformat()})")
-        if event.kind == "turn":
-            continue
         actor = event.actor or "-"
         what = event.description or event.kind
         lines.append(f"  wk {event.week:6.2f}  {game.date_of(event.week).isoformat()}  "
@@ -58,3 +56,16 @@ def indicator_table(game: Game, team: str | None = None) -> list[str]:
 def outcome_table(outcomes: Mapping[str, float | None]) -> list[str]:
     return table(((name, format_value(value)) for name, value in outcomes.items()),
                  ("outcome", "value"))
+
+
+def economy_table(game: Game) -> list[str]:
+    """Value added lost so far and this week, by region, for a game with an economy."""
+    network = game.economy
+    if network is None:
+        return []
+    unit = game.scenario.economy.world.value_unit  # type: ignore[union-attr]
+    total = network.losses_by_region(cumulative=True)
+    weekly = network.losses_by_region()
+    return table(((region, format_value(total[region]), format_value(weekly[region]))
+                  for region in total),
+                 ("region", f"value added lost ({unit})", f"now ({unit}/week)"))

@@ -524,7 +524,7 @@ class Engine:
                 effect(params, event_id)
         rules = self.rules_by_kind.get(kind)
         if rules:
-            self._wake(rules, event.id)
+            self._wake(rules, event)
         return event
 
     def _compile_effects(self, effects: list[Effect]) -> tuple[EffectFn, ...]:
@@ -651,8 +651,13 @@ class Engine:
             finally:
                 self.cascade -= 1
 
-    def _wake(self, rules: list[_RuleState], event_id: str) -> None:
+    def _wake(self, rules: list[_RuleState], event: Event) -> None:
+        """Doctrines react only to events their team can see (a covert move wakes no rival)."""
+        event_id = event.id
+        visible_to = event.visible_to
         for rule in rules:
+            if rule.team not in visible_to:
+                continue
             if rule.max_fires is not None and rule.fired >= rule.max_fires:
                 continue
             if not rule.when():
