@@ -438,3 +438,45 @@ def test_a_doctrine_does_not_react_to_an_event_its_team_cannot_see():
     game.submit({"team": "us", "kind": "quiet"})  # visible to the US only
     kinds_seen = [e.kind for e in game.advance()]
     assert "respond" not in kinds_seen and "raise_level.announced" in kinds_seen
+
+
+DYNAMICS = """
+indicators:
+  level: {initial: 0.0, min: 0, max: 1}
+  secret: {initial: 0}
+  stringency: {initial: 0.5}
+  investment: {initial: 0.0}
+  capability: {initial: 1.0}
+  pressure:
+    formula: {terms: [{coef: 2.0, of: [stringency, capability]}, {coef: -1.0}]}
+flows:
+  invest:
+    indicator: investment
+    rate: {terms: [{coef: 0.1, of: [stringency]}]}
+  learn:
+    indicator: capability
+    rate: {terms: [{coef: 0.5, of: [investment]}]}
+"""
+
+
+def test_flows_integrate_rates_every_tick_on_one_state_and_formulas_follow():
+    game = Game(with_intel(DYNAMICS), seed=1)
+    assert game.indicators()["pressure"] == pytest.approx(2 * 0.5 * 1.0 - 1)  # at the start
+    game.advance()  # four weekly ticks, explicit Euler on the state before each tick
+    investment, capability = 0.0, 1.0
+    for _ in range(4):
+        investment, capability = investment + 0.1 * 0.5, capability + 0.5 * investment
+    values = game.indicators()
+    assert values["investment"] == pytest.approx(investment)
+    assert values["capability"] == pytest.approx(capability)
+    assert values["pressure"] == pytest.approx(2 * 0.5 * capability - 1)
+
+
+def test_formula_and_flow_references_are_checked():
+    with pytest.raises(wargame.ScenarioError, match=r"flows.invest.rate.terms\[0\].of\[0\]: "
+                                                    r"unknown indicator 'nope'"):
+        with_intel(DYNAMICS.replace("of: [stringency]}]}", "of: [nope]}]}"))
+    with pytest.raises(wargame.ScenarioError, match="a flow needs a stock"):
+        with_intel(DYNAMICS.replace("indicator: capability", "indicator: pressure"))
+    with pytest.raises(wargame.ScenarioError, match="a formula may use only derived indicators"):
+        with_intel(DYNAMICS.replace("of: [stringency, capability]", "of: [pressure]"))

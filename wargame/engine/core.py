@@ -33,6 +33,7 @@ from wargame.scenario.schema import (
     EnableMoves,
     EventOutcome,
     EventSpec,
+    Formula,
     ParamRef,
     References,
     RestrictLinks,
@@ -126,6 +127,15 @@ class Engine:
         """Per link-restricting measure, the open fraction it leaves on each edge it touches."""
         if self.network is not None:
             self._bind_economy(scenario)
+
+        # system dynamics: flows integrate rates into stocks; derived indicators follow formulas
+        self.flows = [(self.index[flow.indicator], self._compile_formula(flow.rate))
+                      for flow in scenario.flows.values()]
+        self.derived = [(position, self._compile_formula(indicator.formula))
+                        for position, indicator in enumerate(scenario.indicators.values())
+                        if indicator.formula is not None]
+        for position, formula in self.derived:
+            self.values[position] = min(max(formula(), self.low[position]), self.high[position])
         self.indicator_visible = [self._expand(ind.visible_to)
                                   for ind in scenario.indicators.values()]
         self.history: list[tuple[float, tuple[float, ...]]] = [(0.0, tuple(self.values))]
@@ -323,11 +333,39 @@ class Engine:
             ticks_done += 1
             if network is not None:
                 self._step_economy(tick, ticks_done)
+            if self.flows:
+                self._integrate_flows(tick)
+            for position, formula in self.derived:
+                self.set_indicator(position, formula(), None)
             for hook in hooks:
                 hook(tick)
             history.append((self.env.now, tuple(values)))
             if self.intel:
                 self._update_readings()
+
+    def _compile_formula(self, formula: Formula) -> Callable[[], float]:
+        """A sum of products of indicators, as a closure over the live values."""
+        values = self.values
+        terms = [(term.coef, tuple(self.index[name] for name in term.of))
+                 for term in formula.terms]
+
+        def evaluate() -> float:
+            total = 0.0
+            for coef, positions in terms:
+                product = coef
+                for position in positions:
+                    product *= values[position]
+                total += product
+            return total
+
+        return evaluate
+
+    def _integrate_flows(self, tick: float) -> None:
+        """Explicit Euler: every rate is taken on the same state, then every stock moves."""
+        values = self.values
+        rates = [(position, rate()) for position, rate in self.flows]
+        for position, rate in rates:
+            self.set_indicator(position, values[position] + rate * tick, None)
 
     def _readings(self, team: str) -> dict[int, list[float]]:
         """Positions that ``team`` reads from its own (lagged, noisy) view, for conditions."""

@@ -258,6 +258,40 @@ class Team(Model):
     """The team's move catalogue, by move kind."""
 
 
+class Term(Model):
+    """One term of a formula: ``coef`` times the product of the listed indicators."""
+
+    coef: float = 1.0
+    """The coefficient (its unit makes the term's unit right)."""
+    of: list[Id] = []
+    """Indicators multiplied together (none: the term is the constant ``coef``)."""
+
+
+class Formula(Model):
+    """A sum of products of indicators, e.g. expected cost = leverage × credibility − resolve.
+
+    Data, not code: a list of terms, each a coefficient times a product of indicators.
+    """
+
+    terms: list[Term] = Field(min_length=1)
+    """The terms summed."""
+
+
+class Flow(Model):
+    """A rate of change: every tick the indicator moves by ``rate × tick_weeks``.
+
+    This is how slow dynamics are written (investment accumulating into capability, alignment
+    drifting): stocks and flows, integrated once per tick (explicit Euler).
+    """
+
+    indicator: Id
+    """The indicator that changes (a stock)."""
+    rate: Formula
+    """Change per week."""
+    description: str = ""
+    """What the flow represents, and its source."""
+
+
 class Intel(Model):
     """How one team reads an indicator: late and with error, as intelligence is."""
 
@@ -282,6 +316,9 @@ class Indicator(Model):
     economy: str | None = None
     """Bind to one of the economy's indicators (or ``leverage``): its value is then set every
     tick from the supply network, starting from the network's own value."""
+    formula: Formula | None = None
+    """Derive it from other indicators: recomputed every tick (after the economy and the flows)
+    and at the start; no ``initial`` needed."""
     min: float | None = None
     """Lower bound; values are clipped to it."""
     max: float | None = None
@@ -296,10 +333,12 @@ class Indicator(Model):
     def _initial_within_bounds(self) -> Indicator:
         if self.min is not None and self.max is not None and self.min > self.max:
             raise FieldIssues([(("min",), f"must be ≤ max ({self.max:g}) (got {self.min:g})")])
+        if self.economy is not None and self.formula is not None:
+            raise FieldIssues([(("formula",), "give 'economy' or 'formula', not both")])
         if self.initial is None:
-            if self.economy is None:
+            if self.economy is None and self.formula is None:
                 raise FieldIssues([(("initial",), "required field missing (or bind the "
-                                                  "indicator to the economy)")])
+                                                  "indicator to the economy or a formula)")])
             return self
         if self.min is not None and self.initial < self.min:
             raise FieldIssues([(("initial",), f"must be ≥ {self.min:g} (got {self.initial:g})")])
@@ -504,6 +543,8 @@ class Scenario(Model):
     """What to record at the end of a game, by name."""
     economy: Economy | None = None
     """The supply network (none: indicators move only by effects)."""
+    flows: dict[Id, Flow] = {}
+    """Rates of change of indicators, integrated every tick, by id."""
     postures: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")], Posture] = {}
     """Named policies a run may pick (``--posture NAME``), by name."""
     applied_postures: list[str] = []
@@ -623,6 +664,11 @@ class References:
             for path, name in condition_indicators(cond):
                 yield from self.indicator((*loc, *path), name)
 
+    def formula(self, loc: Loc, formula: Formula) -> Iterator[tuple[Loc, str]]:
+        for i, term in enumerate(formula.terms):
+            for j, name in enumerate(term.of):
+                yield from self.indicator((*loc, "terms", i, "of", j), name)
+
     def move_kinds(self, loc: Loc, team: str, kinds: Iterable[str]) -> Iterator[tuple[Loc, str]]:
         catalogue = self.s.teams[team].moves
         for j, kind in enumerate(kinds):
@@ -702,8 +748,17 @@ def _reference_issues(s: Scenario) -> Iterator[tuple[Loc, str]]:
             yield from refs.condition((*loc, "requires"), move.requires)
             yield from refs.visibility((*loc, "visible_to"), move.visible_to)
             yield from refs.effects((*loc, "effects"), move.effects, move)
+    derived = [name for name, indicator in s.indicators.items() if indicator.formula]
     for name, indicator in s.indicators.items():
         yield from refs.visibility(("indicators", name, "visible_to"), indicator.visible_to)
+        if indicator.formula is not None:
+            yield from refs.formula(("indicators", name, "formula"), indicator.formula)
+            for i, term in enumerate(indicator.formula.terms):
+                for j, other in enumerate(term.of):
+                    if other in derived and derived.index(other) >= derived.index(name):
+                        yield ("indicators", name, "formula", "terms", i, "of", j), (
+                            f"'{other}' is derived too and comes later (or is this one): "
+                            "a formula may use only derived indicators defined above it")
         if indicator.economy is not None:
             if refs.network is None:
                 yield ("indicators", name, "economy"), (
@@ -742,6 +797,13 @@ def _reference_issues(s: Scenario) -> Iterator[tuple[Loc, str]]:
             )
         yield from refs.condition(("rules", name, "when"), rule.when)
         yield from refs.move(("rules", name, "move"), rule.team, rule.move.kind, rule.move.params)
+    for name, flow in s.flows.items():
+        yield from refs.indicator(("flows", name, "indicator"), flow.indicator)
+        yield from refs.formula(("flows", name, "rate"), flow.rate)
+        target = s.indicators.get(flow.indicator)
+        if target is not None and (target.economy or target.formula):
+            yield ("flows", name, "indicator"), (
+                f"'{flow.indicator}' is set by the economy or a formula; a flow needs a stock")
     for name, posture in s.postures.items():
         loc = ("postures", name)
         yield from refs.team((*loc, "team"), posture.team)
@@ -793,6 +855,8 @@ __all__ = [
     "EnableMoves",
     "EventOutcome",
     "EventSpec",
+    "Flow",
+    "Formula",
     "Indicator",
     "IndicatorOutcome",
     "Inject",
@@ -817,5 +881,6 @@ __all__ = [
     "Stage",
     "Team",
     "TeamMoveRef",
+    "Term",
     "Trigger",
 ]
