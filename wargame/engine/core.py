@@ -55,8 +55,8 @@ EffectFn = Callable[[dict[str, Any] | None, str], None]
 
 
 class _RuleState:
-    __slots__ = ("delay", "fired", "id", "kind", "max_fires", "params", "probability", "stream",
-                 "team", "when")
+    __slots__ = ("active", "delay", "fired", "id", "kind", "max_fires", "params", "probability",
+                 "stream", "team", "when")
 
     def __init__(self, **fields: Any) -> None:
         for name, value in fields.items():
@@ -171,10 +171,9 @@ class Engine:
 
         self.rules_by_kind: dict[str, list[_RuleState]] = {}
         for rule_id, rule in scenario.rules.items():
-            if rule.team in self.human_teams:
-                continue
             state = _RuleState(
                 id=rule_id, team=rule.team, kind=rule.move.kind,
+                active=rule.team not in self.human_teams,
                 params=check_params(scenario.teams[rule.team].moves[rule.move.kind].params,
                                     rule.move.params)[0],
                 when=compile_condition(rule.when, self.index, self.values,
@@ -694,7 +693,7 @@ class Engine:
         event_id = event.id
         visible_to = event.visible_to
         for rule in rules:
-            if rule.team not in visible_to:
+            if not rule.active or rule.team not in visible_to:
                 continue
             if rule.max_fires is not None and rule.fired >= rule.max_fires:
                 continue
@@ -715,6 +714,21 @@ class Engine:
             return
         self._announce(self._next_move_id(), rule.team, rule.kind, rule.params,
                        Cause("rule", rule.id, event_id))
+
+    def fork_here(self, seed: int, spawn_key: tuple[int, ...], human_teams: Iterable[str]
+                  ) -> None:
+        """Continue on new random streams, with new seats; journalled so the fork replays."""
+        humans = tuple(sorted(set(human_teams)))
+        for team in humans:
+            self._check_team(team, "human_teams")
+        self.streams.reseed(int(seed), tuple(int(k) for k in spawn_key))
+        self.human_teams = humans
+        for rules in self.rules_by_kind.values():
+            for rule in rules:
+                rule.active = rule.team not in humans
+        self.journal.append({"record": "fork", "turn": self.playing, "seed": int(seed),
+                             "spawn_key": [int(k) for k in spawn_key],
+                             "human_teams": list(humans)})
 
     # ---- facilitator ------------------------------------------------------------------------
 

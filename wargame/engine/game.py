@@ -62,6 +62,7 @@ class Game:
 
     @property
     def human_teams(self) -> tuple[str, ...]:
+        """Teams played by people now: their doctrine rules are off."""
         return self._engine.human_teams
 
     @property
@@ -225,6 +226,8 @@ class Game:
             engine.withdraw(record["move"])
         elif kind == "advance":
             engine.advance()
+        elif kind == "fork":
+            engine.fork_here(record["seed"], tuple(record["spawn_key"]), record["human_teams"])
         elif kind == "facilitator":
             action, detail, why = record["action"], record["detail"], record["rationale"]
             if action == "inject_event":
@@ -248,6 +251,23 @@ class Game:
         if len(mine) != len(theirs):
             raise JournalError(f"replay produced {len(mine)} lines but the journal has "
                                f"{len(theirs)}: it is incomplete or has extra records")
+
+    def fork(self, seed: int, spawn_key: tuple[int, ...] = (), *, at_turn: int | None = None,
+             human_teams: Iterable[str] | None = None) -> Game:
+        """A new game that carries on from this one (at the end of ``at_turn``, default now) on
+        fresh random streams: the facilitator's "what happens if we keep playing from here?".
+
+        The fork's journal is this game's journal up to there, then a ``reseed`` record, so it
+        replays exactly. Events already scheduled (a lagged move, a source's next arrival) stay
+        as they were; every draw after the fork comes from ``(seed, spawn_key)``. By default all
+        teams are automated in the fork (``human_teams`` to keep some seats human).
+        """
+        turn = self.turn if at_turn is None else at_turn
+        if isinstance(turn, bool) or not isinstance(turn, int) or not 0 <= turn <= self.turn:
+            raise GameStateError(f"can fork only at a turn from 0 to {self.turn} (got {turn!r})")
+        fork = Game.replay(self.journal.upto_turn(turn), verify=False)
+        fork._engine.fork_here(seed, tuple(spawn_key), human_teams or ())
+        return fork
 
     def rollback(self, turn: int) -> None:
         """Return the game to the end of turn ``turn`` (0: the start), discarding what followed.

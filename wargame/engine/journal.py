@@ -7,6 +7,7 @@ further line is one record, tagged by ``record``:
 - ``withdraw``: a submitted move was taken back before the turn advanced (input);
 - ``facilitator``: the white cell injected, overrode or adjudicated (input);
 - ``advance``: the turn was advanced (input);
+- ``fork``: the game was forked onto a new seed (and seats) (input);
 - ``event``: something happened (output, regenerated on replay and compared byte for byte).
 
 Replaying the inputs on a fresh game rebuilds the identical game; comparing the regenerated lines
@@ -80,6 +81,17 @@ class FacilitatorRecord(Model):
     detail: dict[str, Any]
 
 
+class ForkRecord(Model):
+    """A fork: from here on the game draws from this seed, with these seats played by people
+    (see ``Game.fork``)."""
+
+    record: Literal["fork"]
+    turn: int
+    seed: int
+    spawn_key: list[int]
+    human_teams: list[str]
+
+
 class AdvanceRecord(Model):
     record: Literal["advance"]
     turn: int
@@ -106,7 +118,7 @@ class EventRecord(Model):
 
 
 BodyRecord = Annotated[
-    MoveRecord | WithdrawRecord | FacilitatorRecord | AdvanceRecord | EventRecord,
+    MoveRecord | WithdrawRecord | FacilitatorRecord | AdvanceRecord | ForkRecord | EventRecord,
     Field(discriminator="record"),
 ]
 _BODY = TypeAdapter(BodyRecord)

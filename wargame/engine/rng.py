@@ -37,6 +37,14 @@ class Stream:
         self._normal_buffer: list[float] = []
         self._normal_next = 0
 
+    def reseed(self, generator: np.random.Generator) -> None:
+        """Draw from ``generator`` from now on (a fork of the game takes new futures)."""
+        self._generator = generator
+        self._buffer = []
+        self._next = 0
+        self._normal_buffer = []
+        self._normal_next = 0
+
     def random(self) -> float:
         """A uniform draw in [0, 1)."""
         if self._next >= len(self._buffer):
@@ -80,9 +88,7 @@ class RandomStreams:
         """The stream called ``name``, created on first use."""
         stream = self._streams.get(name)
         if stream is None:
-            sequence = np.random.SeedSequence(self.seed,
-                                              spawn_key=(*self.spawn_key, _name_key(name)))
-            stream = Stream(name, np.random.Generator(np.random.PCG64(sequence)))
+            stream = Stream(name, self.generator(name))
             self._streams[name] = stream
         return stream
 
@@ -90,3 +96,11 @@ class RandomStreams:
         """A numpy generator for block draws by a subsystem (e.g. the economy), keyed by name."""
         sequence = np.random.SeedSequence(self.seed, spawn_key=(*self.spawn_key, _name_key(name)))
         return np.random.Generator(np.random.PCG64(sequence))
+
+    def reseed(self, seed: int, spawn_key: tuple[int, ...] = ()) -> None:
+        """Give every stream, existing and future, draws from a new seed (streams stay keyed by
+        name, so each fork's future is independent of the order streams were made in)."""
+        self.seed = seed
+        self.spawn_key = tuple(spawn_key)
+        for name, stream in self._streams.items():
+            stream.reseed(self.generator(name))
