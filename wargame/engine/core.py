@@ -20,38 +20,27 @@ from pydantic import ValidationError
 
 from wargame._version import __version__
 from wargame.economy.network import SupplyNetwork
+from wargame.engine.economy_link import EconomyLink
+from wargame.engine.effects import EffectCompiler, EffectFn
 from wargame.engine.events import Cause, Event, Move, MoveOption, PendingMove
 from wargame.engine.journal import FORMAT, FORMAT_VERSION, Journal
 from wargame.engine.rng import RandomStreams
+from wargame.engine.whitecell import WhiteCell
 from wargame.errors import GameStateError, Issue, MoveError
 from wargame.scenario.conditions import COMPARATORS, Predicate, compile_condition
 from wargame.scenario.loader import scenario_dump, scenario_hash
 from wargame.scenario.params import check_params
 from wargame.scenario.schema import (
-    DisableMoves,
-    Effect,
-    EnableMoves,
     EventOutcome,
     EventSpec,
-    Formula,
-    ParamRef,
-    References,
-    RestrictLinks,
-    ScaleIndicator,
     Scenario,
-    SetCapacity,
-    SetDemand,
-    SetIndicator,
-    SetLeakage,
-    ShiftIndicator,
     Visibility,
 )
-from wargame.yamlio import format_path, issues_from_validation
+from wargame.yamlio import issues_from_validation
 
 TickHook = Callable[[float], None]
 """Called once per tick with the tick length in weeks, after time has moved on."""
-EffectFn = Callable[[dict[str, Any] | None, str], None]
-"""A compiled effect: called with the move's parameters (or None) and the causing event's id."""
+
 
 
 class _RuleState:
@@ -80,16 +69,7 @@ class _TriggerState:
             setattr(self, name, value)
 
 
-def _amount(value: float | ParamRef) -> Callable[[dict[str, Any] | None], float]:
-    """A number or a scaled move parameter, as a function of the move's parameters."""
-    if isinstance(value, ParamRef):
-        name, scale, offset = value.param, value.scale, value.offset
-        return lambda params: scale * float(params[name]) + offset  # type: ignore[index]
-    constant = float(value)
-    return lambda _params: constant
-
-
-class Engine:
+class Engine(EffectCompiler, EconomyLink, WhiteCell):
     """The mutable state of one game and the processes that change it. Use ``Game``."""
 
     def __init__(self, scenario: Scenario, seed: int = 0, *, human_teams: Iterable[str] = (),
@@ -226,35 +206,6 @@ class Engine:
             ))
         self.env.process(self._ticker(self.meta.tick_weeks))
 
-    def _bind_economy(self, scenario: Scenario) -> None:
-        network = self.network
-        assert network is not None and scenario.economy is not None
-        start = network.indicator_values()
-        for position, indicator in enumerate(scenario.indicators.values()):
-            if indicator.economy is None:
-                continue
-            if indicator.economy == "leverage":
-                self.leverage_position = position
-                value = network.leverage()
-            else:
-                self.bindings.append((position, indicator.economy))
-                value = start[indicator.economy]
-            self.values[position] = min(max(value, self.low[position]), self.high[position])
-        self.leverage_period = max(1, round(scenario.economy.leverage_every_weeks
-                                            / self.meta.tick_weeks))
-
-    def _step_economy(self, tick: float, ticks_done: int) -> None:
-        """One tick of the supply network; bound indicators follow it (and may cross triggers)."""
-        network = self.network
-        assert network is not None
-        network.step(tick)
-        if self.bindings:
-            values = network.indicator_values()
-            for position, name in self.bindings:
-                self.set_indicator(position, values[name], None)
-        if self.leverage_position is not None and ticks_done % self.leverage_period == 0:
-            self.set_indicator(self.leverage_position, network.leverage(), None)
-
     # ---- time -------------------------------------------------------------------------------
 
     @property
@@ -341,23 +292,6 @@ class Engine:
             history.append((self.env.now, tuple(values)))
             if self.intel:
                 self._update_readings()
-
-    def _compile_formula(self, formula: Formula) -> Callable[[], float]:
-        """A sum of products of indicators, as a closure over the live values."""
-        values = self.values
-        terms = [(term.coef, tuple(self.index[name] for name in term.of))
-                 for term in formula.terms]
-
-        def evaluate() -> float:
-            total = 0.0
-            for coef, positions in terms:
-                product = coef
-                for position in positions:
-                    product *= values[position]
-                total += product
-            return total
-
-        return evaluate
 
     def _integrate_flows(self, tick: float) -> None:
         """Explicit Euler: every rate is taken on the same state, then every stock moves."""
@@ -564,90 +498,6 @@ class Engine:
             self._wake(rules, event)
         return event
 
-    def _compile_effects(self, effects: list[Effect]) -> tuple[EffectFn, ...]:
-        """Turn validated effects into closures, so applying one is a call, not a type switch."""
-        return tuple(self._compile_effect(effect) for effect in effects)
-
-    def _compile_effect(self, effect: Effect) -> EffectFn:
-        if isinstance(effect, EnableMoves | DisableMoves):
-            flag = isinstance(effect, EnableMoves)
-            catalogue = self.available[effect.team]
-            kinds = tuple(effect.moves)
-
-            def change_catalogue(_params: dict[str, Any] | None, _event_id: str) -> None:
-                for kind in kinds:
-                    catalogue[kind] = flag
-
-            return change_catalogue
-        if isinstance(effect, RestrictLinks | SetLeakage | SetCapacity | SetDemand):
-            return self._compile_economy_effect(effect)
-        position = self.index[effect.indicator]
-        values = self.values
-        set_indicator = self.set_indicator
-        if isinstance(effect, SetIndicator):
-            operand, combine = effect.value, lambda old, x: x
-        elif isinstance(effect, ShiftIndicator):
-            operand, combine = effect.by, float.__add__
-        else:
-            assert isinstance(effect, ScaleIndicator)
-            operand, combine = effect.factor, float.__mul__
-        if isinstance(operand, ParamRef):
-            name, scale, offset = operand.param, operand.scale, operand.offset
-
-            def from_param(params: dict[str, Any] | None, event_id: str) -> None:
-                x = scale * float(params[name]) + offset  # type: ignore[index]
-                set_indicator(position, combine(float(values[position]), x), event_id)
-
-            return from_param
-        constant = float(operand)
-
-        def from_constant(_params: dict[str, Any] | None, event_id: str) -> None:
-            set_indicator(position, combine(float(values[position]), constant), event_id)
-
-        return from_constant
-
-    def _compile_economy_effect(self, effect: RestrictLinks | SetLeakage | SetCapacity | SetDemand
-                                ) -> EffectFn:
-        """Effects on the supply network; numbers outside their range are clipped to it."""
-        network = self.network
-        assert network is not None  # the scenario's references were checked at load
-        operand = {RestrictLinks: "open", SetLeakage: "share"}.get(type(effect), "factor")
-        amount = _amount(getattr(effect, operand))
-        if isinstance(effect, RestrictLinks):
-            edges = tuple(network.select_edges(effect.select).items())
-            measures = self.measures
-            mine = measures.setdefault(effect.measure, {})
-
-            def restrict(params: dict[str, Any] | None, _event_id: str) -> None:
-                fraction = min(max(amount(params), 0.0), 1.0)
-                for edge, position in edges:
-                    mine[position] = fraction
-                    total = 1.0
-                    for measure in measures.values():
-                        total *= measure.get(position, 1.0)
-                    network.set_edge_open(edge, total)
-
-            return restrict
-        if isinstance(effect, SetLeakage):
-            edges = tuple(network.select_edges(effect.select))
-
-            def leak(params: dict[str, Any] | None, _event_id: str) -> None:
-                share = min(max(amount(params), 0.0), 1.0)
-                for edge in edges:
-                    network.set_leakage(edge, share)
-
-            return leak
-        nodes = tuple(effect.nodes)
-        setter = (network.set_capacity_factor if isinstance(effect, SetCapacity)
-                  else network.set_final_demand_factor)
-
-        def scale_nodes(params: dict[str, Any] | None, _event_id: str) -> None:
-            factor = max(amount(params), 0.0)
-            for node in nodes:
-                setter(node, factor)
-
-        return scale_nodes
-
     def set_indicator(self, position: int, value: float, event_id: str | None) -> None:
         """Set an indicator (clipped to its bounds) and fire any trigger it crosses."""
         value = min(max(value, self.low[position]), self.high[position])
@@ -729,69 +579,6 @@ class Engine:
         self.journal.append({"record": "fork", "turn": self.playing, "seed": int(seed),
                              "spawn_key": [int(k) for k in spawn_key],
                              "human_teams": list(humans)})
-
-    # ---- facilitator ------------------------------------------------------------------------
-
-    def _facilitator(self, action: str, rationale: str, detail: dict[str, Any]) -> Cause:
-        if not isinstance(rationale, str) or not rationale.strip():
-            raise MoveError(Issue("a facilitator action needs a rationale (why it was done)",
-                                  "rationale"))
-        self.facilitator_counter += 1
-        action_id = f"f{self.facilitator_counter}"
-        self.journal.append({"record": "facilitator", "id": action_id, "turn": self.playing,
-                             "week": self.week, "action": action, "rationale": rationale,
-                             "detail": detail})
-        return Cause("facilitator", action_id)
-
-    def inject_event(self, event: EventSpec | dict[str, Any], rationale: str) -> Event:
-        spec = self._parse_event(event)
-        cause = self._facilitator("inject_event", rationale,
-                                  spec.model_dump(mode="json", exclude_defaults=True))
-        return self._raise(spec, cause)
-
-    def _parse_event(self, event: EventSpec | dict[str, Any]) -> EventSpec:
-        try:
-            spec = event if isinstance(event, EventSpec) else EventSpec.model_validate(event)
-        except ValidationError as exc:
-            raise MoveError([Issue(i.message, f"event.{i.path}" if i.path else "event")
-                             for i in issues_from_validation(exc, event)]) from None
-        problems = [Issue(message, format_path(loc))
-                    for loc, message in References(self.scenario).event(("event",), spec)]
-        if problems:
-            raise MoveError(problems)
-        return spec
-
-    def inject_move(self, move: Move | dict[str, Any], rationale: str) -> str:
-        move = self._parse_move(move)
-        if self.over:
-            raise MoveError(Issue("the game is over; nothing can be injected", "move"))
-        params = self._checked_params(move)
-        cause = self._facilitator("inject_move", rationale,
-                                  {"team": move.team, "kind": move.kind, "params": params})
-        move_id = self._next_move_id()
-        self._announce(move_id, move.team, move.kind, params, cause)
-        return move_id
-
-    def override(self, indicator: str, value: float, rationale: str) -> Event:
-        if indicator not in self.index:
-            raise MoveError(Issue(f"unknown indicator {indicator!r} (expected one of: "
-                                  f"{', '.join(self.indicator_ids)})", "indicator"))
-        position = self.index[indicator]
-        if isinstance(value, bool) or not isinstance(value, int | float) or \
-                not math.isfinite(value):
-            raise MoveError(Issue(f"must be a finite number (got {value!r})", "value"))
-        low, high = self.low[position], self.high[position]
-        if not low <= value <= high:
-            raise MoveError(Issue(f"must be within the indicator's bounds [{low:g}, {high:g}] "
-                                  f"(got {value:g})", "value"))
-        old = self.values[position]
-        cause = self._facilitator("override", rationale,
-                                  {"indicator": indicator, "value": float(value)})
-        event = self._emit("override", None, (), cause, f"White cell sets {indicator}",
-                           {"indicator": indicator, "old": old, "new": float(value),
-                            "rationale": rationale})
-        self.set_indicator(position, float(value), event.id)
-        return event
 
     # ---- reading ----------------------------------------------------------------------------
 

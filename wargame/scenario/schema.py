@@ -13,7 +13,6 @@ that holds the bad reference.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -25,38 +24,24 @@ from pydantic import (
     model_validator,
 )
 
-from wargame.economy.network import SupplyNetwork
-from wargame.economy.spec import DEFAULT_WORLD, EdgeSelector, WorldSpec, load_world
-from wargame.scenario.base import ID_PATTERN, RESERVED_IDS, WHITE, FieldIssues, Model
-from wargame.scenario.conditions import Condition, condition_indicators
-from wargame.scenario.params import (
-    IntegerParam,
-    NumberParam,
-    ParamSpec,
-    check_params,
-    validate_spec_bounds,
+from wargame.economy.spec import DEFAULT_WORLD, WorldSpec, load_world
+from wargame.scenario.base import WHITE, FieldIssues, Model
+from wargame.scenario.conditions import Condition
+from wargame.scenario.effects import (
+    DisableMoves,
+    Effect,
+    EnableMoves,
+    ParamRef,
+    RestrictLinks,
+    ScaleIndicator,
+    SetCapacity,
+    SetDemand,
+    SetIndicator,
+    SetLeakage,
+    ShiftIndicator,
 )
-
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-EventKind = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")]
-
-
-def _by_python_type(string_tag: str, other_tag: str):
-    """A discriminator that picks a union member from the input's Python type, so a wrong value
-    gets one message instead of one per member."""
-
-    def pick(value: object) -> str:
-        return string_tag if isinstance(value, str | int | float) else other_tag
-
-    return pick
-
-
-Visibility = Annotated[
-    Annotated[Literal["all"], Tag("all_teams")] | Annotated[list[Id], Tag("team_list")],
-    Discriminator(_by_python_type("all_teams", "team_list")),
-]
-"""``all`` or a list of team ids. The acting team and the white cell always see their own."""
-Loc = tuple[str | int, ...]
+from wargame.scenario.params import ParamSpec
+from wargame.scenario.types import EventKind, Id, Visibility
 
 
 class Meta(Model):
@@ -86,131 +71,6 @@ class Meta(Model):
                 f"(got {self.horizon_weeks:g})",
             )])
         return self
-
-
-class ParamRef(Model):
-    """A value taken from the move's parameter, optionally scaled: ``scale * param + offset``."""
-
-    param: Id
-    """The parameter's name in the move's ``params``."""
-    scale: float = 1.0
-    """Multiplier applied to the parameter."""
-    offset: float = 0.0
-    """Added after scaling."""
-
-
-Value = Annotated[
-    Annotated[float, Tag("number")] | Annotated[ParamRef, Tag("param_ref")],
-    Discriminator(_by_python_type("number", "param_ref")),
-]
-"""A number, or a reference to a numeric parameter of the move that carries the effect."""
-
-
-class SetIndicator(Model):
-    """Set an indicator to a value (clipped to its bounds)."""
-
-    op: Literal["set"]
-    indicator: Id
-    """The indicator's id."""
-    value: Value
-    """The new value."""
-
-
-class ShiftIndicator(Model):
-    """Add to an indicator (clipped to its bounds)."""
-
-    op: Literal["shift"]
-    indicator: Id
-    """The indicator's id."""
-    by: Value
-    """The amount added (negative to lower it)."""
-
-
-class ScaleIndicator(Model):
-    """Multiply an indicator (clipped to its bounds)."""
-
-    op: Literal["scale"]
-    indicator: Id
-    """The indicator's id."""
-    factor: Value
-    """The multiplier."""
-
-
-class EnableMoves(Model):
-    """Put moves into a team's catalogue (they become legal if their other conditions hold)."""
-
-    op: Literal["enable_moves"]
-    team: Id
-    """The team whose catalogue changes."""
-    moves: list[Id] = Field(min_length=1)
-    """The move kinds made available."""
-
-
-class DisableMoves(Model):
-    """Take moves out of a team's catalogue."""
-
-    op: Literal["disable_moves"]
-    team: Id
-    """The team whose catalogue changes."""
-    moves: list[Id] = Field(min_length=1)
-    """The move kinds withdrawn."""
-
-
-class RestrictLinks(Model):
-    """Restrict trade on supply links by a named measure (export controls, a tariff, a blockade).
-
-    Each measure leaves a fraction of trade open on the links it selects; a link's open fraction
-    is the product over all measures, so controls, tariffs and a blockade stack, and setting a
-    measure again (``open: 1`` lifts it) changes only that measure's part.
-    """
-
-    op: Literal["restrict_links"]
-    measure: Id
-    """Name of the measure; measures compose multiplicatively."""
-    select: EdgeSelector
-    """The links (economy edges) it applies to."""
-    open: Value
-    """Fraction of baseline trade the measure leaves open on each link, 0..1."""
-
-
-class SetLeakage(Model):
-    """Set the share of the closed part of links that still gets through (smuggling)."""
-
-    op: Literal["set_leakage"]
-    select: EdgeSelector
-    """The links it applies to."""
-    share: Value
-    """Share of the restricted trade that leaks through, 0..1."""
-
-
-class SetCapacity(Model):
-    """Scale nodes' production capacity (a blockade, sanctions on a fab, new fabs)."""
-
-    op: Literal["set_capacity"]
-    nodes: list[Id] = Field(min_length=1)
-    """Economy node ids."""
-    factor: Value
-    """Capacity relative to baseline (0 shut down, 1 normal, above 1 expanded)."""
-
-
-class SetDemand(Model):
-    """Scale nodes' final demand (a tariff or boycott lowers it, stimulus raises it)."""
-
-    op: Literal["set_demand"]
-    nodes: list[Id] = Field(min_length=1)
-    """Economy node ids."""
-    factor: Value
-    """Final demand relative to baseline."""
-
-
-EconomyEffect = RestrictLinks | SetLeakage | SetCapacity | SetDemand
-
-Effect = Annotated[
-    SetIndicator | ShiftIndicator | ScaleIndicator | EnableMoves | DisableMoves
-    | RestrictLinks | SetLeakage | SetCapacity | SetDemand,
-    Field(discriminator="op"),
-]
-"""A change of state caused by an event; tagged by ``op``."""
 
 
 class Stage(Model):
@@ -552,7 +412,9 @@ class Scenario(Model):
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Scenario:
-        issues = list(_reference_issues(self))
+        from wargame.scenario.references import reference_issues  # it reads these models
+
+        issues = list(reference_issues(self))
         if issues:
             raise FieldIssues(issues)
         return self
@@ -571,279 +433,6 @@ class Scenario(Model):
         for posture in self.postures.values():
             kinds.update(inject.event.kind for inject in posture.injects if inject.event)
         return kinds
-
-
-_VALUE_FIELD: dict[type, str] = {
-    SetIndicator: "value", ShiftIndicator: "by", ScaleIndicator: "factor",
-    RestrictLinks: "open", SetLeakage: "share", SetCapacity: "factor", SetDemand: "factor",
-}
-"""The field of each effect that holds its number (or parameter reference)."""
-
-
-class References:
-    """Checks that names used in a scenario resolve: teams, indicators, moves, parameters.
-
-    Used for whole scenarios at load, and by the engine for what the white cell injects during
-    a game, so both get the same messages. Each method yields (field path, message).
-    """
-
-    def __init__(self, scenario: Scenario) -> None:
-        self.s = scenario
-        self.team_list = ", ".join(scenario.teams)
-        self.indicator_list = ", ".join(scenario.indicators) or "none defined"
-        self._network: SupplyNetwork | None = None
-
-    @property
-    def network(self) -> SupplyNetwork | None:
-        """A network built from the scenario's world, to resolve selectors against."""
-        if self._network is None and self.s.economy is not None:
-            self._network = SupplyNetwork(self.s.economy.world)
-        return self._network
-
-    def selector(self, loc: Loc, selector: EdgeSelector) -> Iterator[tuple[Loc, str]]:
-        """Every name in an edge selector exists in the world, and it selects some link."""
-        world = self.s.economy.world  # type: ignore[union-attr]
-        known = {
-            "edges": self.network.select_edges(EdgeSelector()),  # type: ignore[union-attr]
-            "controllers": {n.controller for n in world.nodes}
-            | {e.controller for e in world.edges if e.controller},
-            "nodes": {n.id for n in world.nodes},
-            "regions": set(world.regions),
-            "sectors": set(world.sectors),
-        }
-        fields = {"edges": "edges", "controllers": "controllers",
-                  "supplier_nodes": "nodes", "supplier_regions": "regions",
-                  "supplier_sectors": "sectors", "supplier_controllers": "controllers",
-                  "buyer_nodes": "nodes", "buyer_regions": "regions", "buyer_sectors": "sectors"}
-        bad = False
-        for field, kind in fields.items():
-            for i, name in enumerate(getattr(selector, field) or ()):
-                if name not in known[kind]:
-                    bad = True
-                    choices = sorted(known[kind])
-                    shown = ", ".join(choices[:30]) + (", ..." if len(choices) > 30 else "")
-                    yield (*loc, field, i), (f"unknown {kind[:-1]} '{name}' in the world "
-                                             f"(expected one of: {shown})")
-        if not bad and not self.network.select_edges(selector):  # type: ignore[union-attr]
-            yield loc, "selects no links of the world"
-
-    def economy_effect(self, loc: Loc, effect: EconomyEffect) -> Iterator[tuple[Loc, str]]:
-        if self.s.economy is None:
-            yield (*loc, "op"), f"'{effect.op}' needs an economy section in the scenario"
-            return
-        if isinstance(effect, RestrictLinks | SetLeakage):
-            yield from self.selector((*loc, "select"), effect.select)
-            field = "open" if isinstance(effect, RestrictLinks) else "share"
-            value = getattr(effect, field)
-            if not isinstance(value, ParamRef) and not 0.0 <= value <= 1.0:
-                yield (*loc, field), f"must be between 0 and 1 (got {value:g})"
-            return
-        nodes = {node.id for node in self.s.economy.world.nodes}
-        for i, node in enumerate(effect.nodes):
-            if node not in nodes:
-                yield (*loc, "nodes", i), (f"unknown node '{node}' in the world "
-                                           f"(expected one of: {', '.join(sorted(nodes))})")
-        if not isinstance(effect.factor, ParamRef) and effect.factor < 0:
-            yield (*loc, "factor"), f"must be ≥ 0 (got {effect.factor:g})"
-
-    def team(self, loc: Loc, team: str) -> Iterator[tuple[Loc, str]]:
-        if team not in self.s.teams:
-            yield loc, f"unknown team '{team}' (expected one of: {self.team_list})"
-
-    def visibility(self, loc: Loc, vis: Visibility) -> Iterator[tuple[Loc, str]]:
-        if vis != "all":
-            for i, team in enumerate(vis):
-                yield from self.team((*loc, i), team)
-
-    def indicator(self, loc: Loc, name: str) -> Iterator[tuple[Loc, str]]:
-        if name not in self.s.indicators:
-            yield loc, f"unknown indicator '{name}' (expected one of: {self.indicator_list})"
-
-    def condition(self, loc: Loc, cond: Condition | None) -> Iterator[tuple[Loc, str]]:
-        if cond is not None:
-            for path, name in condition_indicators(cond):
-                yield from self.indicator((*loc, *path), name)
-
-    def formula(self, loc: Loc, formula: Formula) -> Iterator[tuple[Loc, str]]:
-        for i, term in enumerate(formula.terms):
-            for j, name in enumerate(term.of):
-                yield from self.indicator((*loc, "terms", i, "of", j), name)
-
-    def move_kinds(self, loc: Loc, team: str, kinds: Iterable[str]) -> Iterator[tuple[Loc, str]]:
-        catalogue = self.s.teams[team].moves
-        for j, kind in enumerate(kinds):
-            if kind not in catalogue:
-                yield (*loc, j), (f"unknown move '{kind}' for team '{team}' "
-                                  f"(expected one of: {', '.join(catalogue) or 'none defined'})")
-
-    def effects(self, loc: Loc, items: list[Effect],
-                move: MoveSpec | None) -> Iterator[tuple[Loc, str]]:
-        for i, effect in enumerate(items):
-            here = (*loc, i)
-            if isinstance(effect, EnableMoves | DisableMoves):
-                if effect.team not in self.s.teams:
-                    yield from self.team((*here, "team"), effect.team)
-                else:
-                    yield from self.move_kinds((*here, "moves"), effect.team, effect.moves)
-                continue
-            if isinstance(effect, EconomyEffect):
-                yield from self.economy_effect(here, effect)
-                field = _VALUE_FIELD[type(effect)]
-            else:
-                yield from self.indicator((*here, "indicator"), effect.indicator)
-                field = _VALUE_FIELD[type(effect)]
-            value = getattr(effect, field)
-            if not isinstance(value, ParamRef):
-                continue
-            if move is None:
-                yield (*here, field, "param"), "a parameter reference needs a move; use a number"
-            elif value.param not in move.params:
-                yield (*here, field, "param"), (
-                    f"unknown parameter '{value.param}' "
-                    f"(expected one of: {', '.join(move.params) or 'none defined'})"
-                )
-            elif not isinstance(move.params[value.param], NumberParam | IntegerParam):
-                yield (*here, field, "param"), f"parameter '{value.param}' is not numeric"
-
-    def move(self, loc: Loc, team: str, kind: str,
-             params: dict[str, Any]) -> Iterator[tuple[Loc, str]]:
-        """A concrete move: its kind in the team's catalogue, its parameters within bounds."""
-        if team not in self.s.teams:
-            return
-        catalogue = self.s.teams[team].moves
-        if kind not in catalogue:
-            yield (*loc, "kind"), (
-                f"unknown move '{kind}' for team '{team}' "
-                f"(expected one of: {', '.join(catalogue) or 'none defined'})"
-            )
-            return
-        _, problems = check_params(catalogue[kind].params, params)
-        for path, message in problems:
-            yield (*loc, "params", *path), message
-
-    def event(self, loc: Loc, event: EventSpec) -> Iterator[tuple[Loc, str]]:
-        if event.actor is not None:
-            yield from self.team((*loc, "actor"), event.actor)
-        yield from self.visibility((*loc, "visible_to"), event.visible_to)
-        yield from self.effects((*loc, "effects"), event.effects, None)
-
-
-def _reference_issues(s: Scenario) -> Iterator[tuple[Loc, str]]:
-    """Every dangling or inconsistent reference in a scenario, with the field that holds it."""
-    refs = References(s)
-    for team_id, team in s.teams.items():
-        if team_id in RESERVED_IDS:
-            yield ("teams", team_id), f"'{team_id}' is reserved (the white cell); pick another id"
-        for kind, move in team.moves.items():
-            loc: Loc = ("teams", team_id, "moves", kind)
-            for name, spec in move.params.items():
-                problem = validate_spec_bounds(spec)
-                if problem:
-                    yield (*loc, "params", name), problem
-            for i, stage in enumerate(move.stages):
-                if stage.at_weeks >= move.lag_weeks:
-                    yield (*loc, "stages", i, "at_weeks"), (
-                        f"must be before the move takes effect (< lag_weeks {move.lag_weeks:g}) "
-                        f"(got {stage.at_weeks:g})")
-            yield from refs.condition((*loc, "requires"), move.requires)
-            yield from refs.visibility((*loc, "visible_to"), move.visible_to)
-            yield from refs.effects((*loc, "effects"), move.effects, move)
-    derived = [name for name, indicator in s.indicators.items() if indicator.formula]
-    for name, indicator in s.indicators.items():
-        yield from refs.visibility(("indicators", name, "visible_to"), indicator.visible_to)
-        if indicator.formula is not None:
-            yield from refs.formula(("indicators", name, "formula"), indicator.formula)
-            for i, term in enumerate(indicator.formula.terms):
-                for j, other in enumerate(term.of):
-                    if other in derived and derived.index(other) >= derived.index(name):
-                        yield ("indicators", name, "formula", "terms", i, "of", j), (
-                            f"'{other}' is derived too and comes later (or is this one): "
-                            "a formula may use only derived indicators defined above it")
-        if indicator.economy is not None:
-            if refs.network is None:
-                yield ("indicators", name, "economy"), (
-                    "binding to the economy needs an economy section in the scenario")
-            elif indicator.economy != "leverage" and \
-                    indicator.economy not in refs.network.indicator_names():
-                names = ", ".join(("leverage", *refs.network.indicator_names()))
-                yield ("indicators", name, "economy"), (
-                    f"unknown economy indicator '{indicator.economy}' (expected one of: {names})")
-        for team in indicator.intel:
-            loc = ("indicators", name, "intel", team)
-            if team not in s.teams:
-                yield from refs.team(loc, team)
-            elif indicator.visible_to != "all" and team not in indicator.visible_to:
-                yield loc, f"team '{team}' cannot see this indicator (add it to visible_to)"
-    for i, inject in enumerate(s.injects):
-        if inject.at_week > s.meta.horizon_weeks:
-            yield ("injects", i, "at_week"), (
-                f"must be within the horizon (≤ {s.meta.horizon_weeks:g}) (got {inject.at_week:g})"
-            )
-        if inject.move is not None:
-            yield from refs.team(("injects", i, "move", "team"), inject.move.team)
-            yield from refs.move(("injects", i, "move"), inject.move.team, inject.move.kind,
-                                 inject.move.params)
-        if inject.event is not None:
-            yield from refs.event(("injects", i, "event"), inject.event)
-    for name, source in s.sources.items():
-        yield from refs.event(("sources", name, "event"), source.event)
-        yield from refs.condition(("sources", name, "active_if"), source.active_if)
-    kinds = s.event_kinds()
-    for name, rule in s.rules.items():
-        yield from refs.team(("rules", name, "team"), rule.team)
-        if rule.on not in kinds:
-            yield ("rules", name, "on"), (
-                f"unknown event kind '{rule.on}' (expected one of: {', '.join(sorted(kinds))})"
-            )
-        yield from refs.condition(("rules", name, "when"), rule.when)
-        yield from refs.move(("rules", name, "move"), rule.team, rule.move.kind, rule.move.params)
-    for name, flow in s.flows.items():
-        yield from refs.indicator(("flows", name, "indicator"), flow.indicator)
-        yield from refs.formula(("flows", name, "rate"), flow.rate)
-        target = s.indicators.get(flow.indicator)
-        if target is not None and (target.economy or target.formula):
-            yield ("flows", name, "indicator"), (
-                f"'{flow.indicator}' is set by the economy or a formula; a flow needs a stock")
-    for name, posture in s.postures.items():
-        loc = ("postures", name)
-        yield from refs.team((*loc, "team"), posture.team)
-        for rule_id, rule in posture.rules.items():
-            if rule is None:
-                if rule_id not in s.rules and name not in s.applied_postures:
-                    yield (*loc, "rules", rule_id), (
-                        f"removes rule '{rule_id}', which does not exist")
-                continue
-            if rule.team != posture.team:
-                yield (*loc, "rules", rule_id, "team"), (
-                    f"must be the posture's team '{posture.team}' (got '{rule.team}')")
-            if rule.on not in kinds:
-                yield (*loc, "rules", rule_id, "on"), (
-                    f"unknown event kind '{rule.on}' (expected one of: {', '.join(sorted(kinds))})"
-                )
-            yield from refs.condition((*loc, "rules", rule_id, "when"), rule.when)
-            yield from refs.move((*loc, "rules", rule_id, "move"), rule.team, rule.move.kind,
-                                 rule.move.params)
-        for i, inject in enumerate(posture.injects):
-            if inject.move is not None:
-                yield from refs.team((*loc, "injects", i, "move", "team"), inject.move.team)
-                yield from refs.move((*loc, "injects", i, "move"), inject.move.team,
-                                     inject.move.kind, inject.move.params)
-            if inject.event is not None:
-                yield from refs.event((*loc, "injects", i, "event"), inject.event)
-    for name in s.applied_postures:
-        if name not in s.postures:
-            yield ("applied_postures",), f"unknown posture '{name}'"
-    for name, trigger in s.triggers.items():
-        yield from refs.indicator(("triggers", name, "indicator"), trigger.indicator)
-        yield from refs.event(("triggers", name, "event"), trigger.event)
-    for name, outcome in s.outcomes.items():
-        if isinstance(outcome, IndicatorOutcome):
-            yield from refs.indicator(("outcomes", name, "indicator"), outcome.indicator)
-        elif outcome.event not in kinds:
-            yield ("outcomes", name, "event"), (
-                f"unknown event kind '{outcome.event}' "
-                f"(expected one of: {', '.join(sorted(kinds))})"
-            )
 
 
 __all__ = [
@@ -867,7 +456,6 @@ __all__ = [
     "Outcome",
     "ParamRef",
     "Posture",
-    "References",
     "RestrictLinks",
     "Rule",
     "ScaleIndicator",

@@ -1,0 +1,80 @@
+"""The white cell's powers: inject an event or a move, override an indicator — each with a
+rationale, journalled. Mixed into ``Engine``."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from pydantic import ValidationError
+
+from wargame.engine.events import Cause, Event, Move
+from wargame.errors import Issue, MoveError
+from wargame.scenario.references import References
+from wargame.scenario.schema import EventSpec
+from wargame.yamlio import format_path, issues_from_validation
+
+
+class WhiteCell:
+    """Facilitator actions (a mixin of ``Engine``); the engine methods it calls are its own."""
+
+    def _facilitator(self, action: str, rationale: str, detail: dict[str, Any]) -> Cause:
+        if not isinstance(rationale, str) or not rationale.strip():
+            raise MoveError(Issue("a facilitator action needs a rationale (why it was done)",
+                                  "rationale"))
+        self.facilitator_counter += 1
+        action_id = f"f{self.facilitator_counter}"
+        self.journal.append({"record": "facilitator", "id": action_id, "turn": self.playing,
+                             "week": self.week, "action": action, "rationale": rationale,
+                             "detail": detail})
+        return Cause("facilitator", action_id)
+
+    def inject_event(self, event: EventSpec | dict[str, Any], rationale: str) -> Event:
+        spec = self._parse_event(event)
+        cause = self._facilitator("inject_event", rationale,
+                                  spec.model_dump(mode="json", exclude_defaults=True))
+        return self._raise(spec, cause)
+
+    def _parse_event(self, event: EventSpec | dict[str, Any]) -> EventSpec:
+        try:
+            spec = event if isinstance(event, EventSpec) else EventSpec.model_validate(event)
+        except ValidationError as exc:
+            raise MoveError([Issue(i.message, f"event.{i.path}" if i.path else "event")
+                             for i in issues_from_validation(exc, event)]) from None
+        problems = [Issue(message, format_path(loc))
+                    for loc, message in References(self.scenario).event(("event",), spec)]
+        if problems:
+            raise MoveError(problems)
+        return spec
+
+    def inject_move(self, move: Move | dict[str, Any], rationale: str) -> str:
+        move = self._parse_move(move)
+        if self.over:
+            raise MoveError(Issue("the game is over; nothing can be injected", "move"))
+        params = self._checked_params(move)
+        cause = self._facilitator("inject_move", rationale,
+                                  {"team": move.team, "kind": move.kind, "params": params})
+        move_id = self._next_move_id()
+        self._announce(move_id, move.team, move.kind, params, cause)
+        return move_id
+
+    def override(self, indicator: str, value: float, rationale: str) -> Event:
+        if indicator not in self.index:
+            raise MoveError(Issue(f"unknown indicator {indicator!r} (expected one of: "
+                                  f"{', '.join(self.indicator_ids)})", "indicator"))
+        position = self.index[indicator]
+        if isinstance(value, bool) or not isinstance(value, int | float) or \
+                not math.isfinite(value):
+            raise MoveError(Issue(f"must be a finite number (got {value!r})", "value"))
+        low, high = self.low[position], self.high[position]
+        if not low <= value <= high:
+            raise MoveError(Issue(f"must be within the indicator's bounds [{low:g}, {high:g}] "
+                                  f"(got {value:g})", "value"))
+        old = self.values[position]
+        cause = self._facilitator("override", rationale,
+                                  {"indicator": indicator, "value": float(value)})
+        event = self._emit("override", None, (), cause, f"White cell sets {indicator}",
+                           {"indicator": indicator, "old": old, "new": float(value),
+                            "rationale": rationale})
+        self.set_indicator(position, float(value), event.id)
+        return event
