@@ -154,6 +154,7 @@ def _message(error: dict[str, Any]) -> str:
         "missing": "required field missing",
         "float_type": "must be a number", "float_parsing": "must be a number",
         "finite_number": "must be a finite number",
+        "float_finite_number": "must be a finite number",
         "int_type": "must be a whole number", "int_parsing": "must be a whole number",
         "int_from_float": "must be a whole number",
         "bool_type": "must be true or false", "bool_parsing": "must be true or false",

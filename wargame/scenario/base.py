@@ -30,6 +30,7 @@ class Model(BaseModel):
         frozen=True,
         use_attribute_docstrings=True,
         populate_by_name=True,
+        allow_inf_nan=False,  # a NaN would poison comparisons and cannot be journalled
     )
     _tag_field: ClassVar[str | None] = None
 
