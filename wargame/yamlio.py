@@ -64,7 +64,13 @@ def parse_yaml(text: str, file: str, error: type[E] = ScenarioError) -> Located:
 
     Duplicate keys and aliases are refused; problems raise ``error`` (a located issue).
     """
-    loader = _NoAliasLoader(text)
+    try:
+        loader = _NoAliasLoader(text)
+    except yaml.reader.ReaderError as exc:  # raised before parsing: a character YAML forbids
+        line = text.count("\n", 0, exc.position) + 1
+        code = ord(exc.character) if isinstance(exc.character, str) else exc.character
+        raise error(Issue(f"invalid YAML: character U+{code:04X} is not allowed",
+                          file=file, line=line)) from None
     try:
         node = loader.get_single_node()
         where: dict[Path_, Where] = {}
@@ -98,6 +104,8 @@ def parse_yaml(text: str, file: str, error: type[E] = ScenarioError) -> Located:
         raise _yaml_error(file, exc, error) from None
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. an impossible date: 2022-02-30
         raise error(Issue(f"invalid value: {exc}", file=file)) from None
+    except RecursionError:
+        raise error(Issue("nested too deeply", file=file)) from None
     finally:
         loader.dispose()
     return Located(data, where)

@@ -35,7 +35,7 @@ MAX_EXTENDS_DEPTH = 16
 def _read(path: Path, shown: str) -> str:
     try:
         size = path.stat().st_size
-    except FileNotFoundError:
+    except (FileNotFoundError, ValueError):  # ValueError: a NUL in the name, which no file has
         raise ScenarioError(Issue("file not found", file=shown)) from None
     except OSError as exc:
         raise ScenarioError(Issue(f"cannot read file: {exc.strerror}", file=shown)) from None
@@ -100,7 +100,7 @@ def _resolve(path: Path, shown: str, chain: tuple[Path, ...]) -> Located:
     if parent is None:
         return located
     line = located.where.get(("extends",), (shown, 1))[1]
-    if not isinstance(parent, str) or not parent:
+    if not isinstance(parent, str) or not parent or "\0" in parent:
         raise ScenarioError(Issue("must be a path to a scenario file", "extends", shown, line))
     parent_path = (path.parent / parent).resolve()
     parent_shown = str(Path(shown).parent / parent)
