@@ -163,7 +163,25 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         add_shock_parser(commands)
+    _add_plugin_commands(commands)
     return parser
+
+
+def _add_plugin_commands(commands: argparse._SubParsersAction) -> None:
+    """Register subcommands other packages declare under the ``wargame.commands`` entry points.
+
+    Each entry point names a function taking the subparsers, as ``economy.cli.add_parser`` does.
+    This is how the terminal UI adds ``play`` and ``serve`` while the engine stays free of it; a
+    plugin that cannot be imported (its extra not installed) is skipped, not fatal.
+    """
+    from importlib.metadata import entry_points
+
+    for entry in sorted(entry_points(group="wargame.commands"), key=lambda e: e.name):
+        try:
+            add_parser = entry.load()
+        except ImportError:
+            continue
+        add_parser(commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

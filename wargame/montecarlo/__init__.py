@@ -1,0 +1,1 @@
+"""Monte Carlo replications of a scenario: seeded, parallel, streamed to Parquet, resumable."""
