@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -10,6 +11,7 @@ import pytest
 
 from tests.conftest import ROOT, SCENARIOS
 from wargame.cli import scenario_json_schema
+from wargame.scenario.reference import schema_reference_markdown
 
 
 def wargame(*args: str, cwd=ROOT) -> subprocess.CompletedProcess[str]:
@@ -81,6 +83,21 @@ def test_committed_json_schema_is_in_sync_with_the_models():
         "run `wargame schema -o scenarios/scenario.schema.json` and commit the result"
     schema = json.loads(committed)
     assert {"meta", "teams", "indicators", "rules", "triggers"} <= set(schema["properties"])
+
+
+def test_committed_authoring_reference_is_in_sync_with_the_schema():
+    committed = (ROOT / "docs" / "scenario-reference.md").read_text(encoding="utf-8")
+    assert committed == schema_reference_markdown(json.loads(scenario_json_schema())), \
+        "run `wargame schema --format markdown -o docs/scenario-reference.md` and commit the result"
+
+
+def test_authoring_reference_links_every_definition_it_mentions():
+    text = (ROOT / "docs" / "scenario-reference.md").read_text(encoding="utf-8")
+    headings = {line[3:].strip().lower() for line in text.splitlines() if line.startswith("## ")}
+    links = set(re.findall(r"\]\(#([a-z0-9_-]+)\)", text))
+    assert links and links <= headings
+    for field in ("horizon_weeks", "probability", "lag_weeks", "extends"):
+        assert f"| `{field}` |" in text
 
 
 def test_list_names_the_shipped_scenarios():

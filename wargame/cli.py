@@ -22,6 +22,7 @@ from wargame.engine.journal import save_text_atomic
 from wargame.errors import ScenarioError, WargameError
 from wargame.scenario.loader import load_scenario, shipped_scenarios
 from wargame.scenario.postures import with_postures
+from wargame.scenario.reference import schema_reference_markdown
 from wargame.scenario.schema import Scenario
 from wargame.text import economy_table, indicator_table, outcome_table, timeline
 
@@ -54,6 +55,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     text = scenario_json_schema()
+    if args.format == "markdown":
+        text = schema_reference_markdown(json.loads(text))
     if args.output:
         save_text_atomic(Path(args.output), text)
         print(f"wrote {args.output}")
@@ -152,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="write the JSON Schema of scenario files")
     schema.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+    schema.add_argument("--format", choices=("json", "markdown"), default="json",
+                        help="json: the JSON Schema (default); markdown: the authoring reference")
     schema.set_defaults(func=cmd_schema)
 
     listing = commands.add_parser("list", help="list the shipped scenarios")
