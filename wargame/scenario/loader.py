@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -194,13 +195,37 @@ def shipped_scenarios() -> list[str]:
     return sorted(p.stem for p in _shipped_dir().glob("*.yaml"))
 
 
+_DUMPS: OrderedDict[int, tuple[Scenario, dict[str, Any], str]] = OrderedDict()
+_DUMPS_KEPT = 16
+
+
+def _dump_and_hash(scenario: Scenario) -> tuple[dict[str, Any], str]:
+    """Dump and hash once per scenario object: every game journals both, and a batch starts
+    thousands of games of one scenario (a dump of the library's base costs ~3 ms).
+
+    Scenarios are frozen, so the result cannot go stale; the cache holds the scenario itself, so
+    its ``id`` cannot be reused while cached, and keeps only the last few."""
+    key = id(scenario)
+    cached = _DUMPS.get(key)
+    if cached is not None and cached[0] is scenario:
+        _DUMPS.move_to_end(key)
+        return cached[1], cached[2]
+    dump = scenario.model_dump(mode="json", by_alias=True)
+    text = json.dumps(dump, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    digest = "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    _DUMPS[key] = (scenario, dump, digest)
+    while len(_DUMPS) > _DUMPS_KEPT:
+        _DUMPS.popitem(last=False)
+    return dump, digest
+
+
 def scenario_dump(scenario: Scenario) -> dict[str, Any]:
-    """The scenario as plain JSON data: what a journal embeds and what the hash is taken of."""
-    return scenario.model_dump(mode="json", by_alias=True)
+    """The scenario as plain JSON data: what a journal embeds and what the hash is taken of.
+
+    The same dict is returned for the same scenario object: treat it as read-only."""
+    return _dump_and_hash(scenario)[0]
 
 
 def scenario_hash(scenario: Scenario) -> str:
     """Content hash of a validated scenario: equal for equal content, whatever the file layout."""
-    text = json.dumps(scenario_dump(scenario), sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _dump_and_hash(scenario)[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 
 from wargame.errors import Issue, ScenarioError
@@ -15,7 +16,7 @@ def with_postures(scenario: Scenario, names: Iterable[str]) -> Scenario:
     At most one posture per team (two policies for one team would fight each other's rules);
     applying the same posture twice is an error too. Unknown names list the known ones.
     """
-    data = scenario_dump(scenario)
+    data = copy.deepcopy(scenario_dump(scenario))  # the cached dump is shared: never mutate it
     teams_done: dict[str, str] = {
         scenario.postures[name].team: name for name in scenario.applied_postures
     }
