@@ -202,7 +202,8 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
                 source_id, source.event, self._compile_effects(source.event.effects),
                 1.0 / source.rate_per_week,
                 self.streams.stream(source.stream or source_id),
-                compile_condition(source.active_if, self.index, self.values),
+                None if source.active_if is None
+                else compile_condition(source.active_if, self.index, self.values),
             ))
         self.env.process(self._ticker(self.meta.tick_weeks))
 
@@ -260,15 +261,18 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
             self._raise(inject.event, cause)
 
     def _source_process(self, source_id: str, event: EventSpec, effects: tuple[EffectFn, ...],
-                        mean_gap: float, stream, active: Predicate):
+                        mean_gap: float, stream, active: Predicate | None):
+        """A Poisson source: exponential gaps from its own stream, an event at each arrival
+        (while its condition holds). Hot: one pass of this loop per event it raises."""
         cause = Cause("source", source_id)
         timeout = self.env.timeout
         emit = self._emit
+        draw = stream.exponential
         kind, actor, description = event.kind, event.actor, event.description
         visible_to = self._expand(event.visible_to, actor)
         while True:
-            yield timeout(stream.exponential(mean_gap))
-            if active():
+            yield timeout(draw(mean_gap))
+            if active is None or active():
                 emit(kind, actor, visible_to, cause, description, None, effects)
 
     def _ticker(self, tick: float):
@@ -484,8 +488,8 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
         The hot path of the engine: every event of a game passes here once.
         """
         events = self.events
-        event = _new_event(Event, (f"e{len(events) + 1}", self.env.now, self.turn + 1, kind,
-                                   actor, visible_to, cause, description,
+        event = _new_event(Event, ("e" + str(len(events) + 1), self.env.now, self.turn + 1,
+                                   kind, actor, visible_to, cause, description,
                                    {} if data is None else data))
         events.append(event)
         self.journal_entries.append(event)
@@ -500,10 +504,14 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
 
     def set_indicator(self, position: int, value: float, event_id: str | None) -> None:
         """Set an indicator (clipped to its bounds) and fire any trigger it crosses."""
-        value = min(max(value, self.low[position]), self.high[position])
-        if value == self.values[position]:
+        if value < self.low[position]:
+            value = self.low[position]
+        elif value > self.high[position]:
+            value = self.high[position]
+        values = self.values
+        if value == values[position]:
             return
-        self.values[position] = value
+        values[position] = value
         triggers = self.triggers_by_indicator.get(position)
         if triggers:
             self._check_triggers(triggers, value, event_id)
