@@ -54,6 +54,9 @@ def _yaml_error(file: str, exc: yaml.YAMLError, error: type[E]) -> E:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
+    if "'\\t'" in problem:  # PyYAML's words for the commonest slip
+        problem = "a tab character: YAML is indented with spaces"
+        context = None
     message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
     line = mark.line + 1 if mark is not None else None
     return error(Issue(message, file=file, line=line))
@@ -97,7 +100,11 @@ def parse_yaml(text: str, file: str, error: type[E] = ScenarioError) -> Located:
                 return result
             if isinstance(node, yaml.SequenceNode):
                 return [build(item, (*path, i)) for i, item in enumerate(node.value)]
-            return loader.construct_object(node, deep=True)
+            try:
+                return loader.construct_object(node, deep=True)
+            except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date: 2022-02-30
+                raise error(Issue(f"invalid value {node.value!r}: {exc}", format_path(path),
+                                  file, node.start_mark.line + 1)) from None
 
         data = build(node, ()) if node is not None else None
     except yaml.YAMLError as exc:
@@ -182,7 +189,10 @@ def _message(error: dict[str, Any]) -> str:
     if kind in simple:
         return simple[kind] + got
     if kind == "too_short":
-        return f"must have at least {ctx.get('min_length')} item(s){got}"
+        least = ctx.get("min_length")
+        if isinstance(error.get("input"), dict):
+            return f"must have at least {least} {'entry' if least == 1 else 'entries'} (got none)"
+        return f"must have at least {least} {'item' if least == 1 else 'items'}{got}"
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
         return f"must be one of: {expected}{got}"
