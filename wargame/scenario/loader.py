@@ -126,13 +126,27 @@ def _resolve(path: Path, shown: str, chain: tuple[Path, ...]) -> Located:
 
 def validate_scenario_data(located_data: Any, where: dict[Path_, Where] | None = None,
                            file: str | None = None) -> Scenario:
-    """Validate already-parsed data as a scenario, raising located ``ScenarioError``."""
+    """Validate already-parsed data as a scenario, raising located ``ScenarioError``.
+
+    A scenario that names postures in ``apply_postures`` comes back with them applied."""
     try:
-        return Scenario.model_validate(located_data)
+        scenario = Scenario.model_validate(located_data)
     except ValidationError as exc:
         raise ScenarioError(issues_from_validation(exc, located_data, where, file)) from None
     except RecursionError:
         raise ScenarioError(Issue("nested too deeply", file=file)) from None
+    if not scenario.apply_postures:
+        return scenario
+    from wargame.scenario.postures import with_postures  # it builds on this module
+
+    line = (where or {}).get(("apply_postures",), (file, None))[1]
+    try:
+        return with_postures(scenario.model_copy(update={"apply_postures": []}),
+                             scenario.apply_postures)
+    except ScenarioError as exc:
+        raise ScenarioError([
+            Issue(issue.message, "apply_postures", file, line) if issue.path == "posture"
+            else issue for issue in exc.issues]) from None
 
 
 def load_scenario(source: str | Path) -> Scenario:

@@ -407,6 +407,9 @@ class Scenario(Model):
     """Rates of change of indicators, integrated every tick, by id."""
     postures: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")], Posture] = {}
     """Named policies a run may pick (``--posture NAME``), by name."""
+    apply_postures: list[str] = []
+    """Postures of this scenario to apply when it is loaded, as ``--posture`` would: how a
+    variant says "the base, played with this policy" without restating the policy's rules."""
     applied_postures: list[str] = []
     """Postures already merged into this scenario (set by ``with_postures``, not by authors)."""
 
