@@ -1,0 +1,210 @@
+"""Summaries and comparisons of batches, with confidence intervals.
+
+Choices, stated once: the CI of a mean is Student's t interval (t quantiles computed here, see
+``t_quantile``: no scipy needed); a frequency (the share of runs in which a count outcome is
+above zero, e.g. "a blockade happened") gets a Wilson score interval, which behaves at 0% and
+100%; comparisons against a baseline are paired by replication when both batches used the same
+seed and run count (common random numbers: replication i saw the same draws), Welch's
+unequal-variance interval otherwise.
+An outcome that did not happen in a run (null) is left out of its mean and counted as "none".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+
+from wargame.errors import WargameError
+from wargame.montecarlo.results import Results
+
+LEVEL = 0.95
+
+
+def _t_cdf(x: float, df: float) -> float:
+    """Student's t CDF by Simpson's rule on the density (smooth, so 2000 panels are exact to
+    ~1e-10 for the moderate x a CI needs)."""
+    log_norm = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
+    grid = np.linspace(0.0, abs(x), 2001)
+    density = np.exp(log_norm - (df + 1) / 2 * np.log1p(grid * grid / df))
+    step = grid[1] - grid[0] if abs(x) > 0 else 0.0
+    area = step / 3 * (density[0] + density[-1] + 4 * density[1:-1:2].sum()
+                       + 2 * density[2:-1:2].sum())
+    return 0.5 + math.copysign(area, x)
+
+
+def t_quantile(p: float, df: float) -> float:
+    """The ``p`` quantile of Student's t with ``df`` degrees of freedom: exact closed forms for
+    1 and 2, bisection on the CDF below 30, the Cornish-Fisher expansion (error < 1e-4) above."""
+    if df <= 0 or not math.isfinite(df):
+        return NormalDist().inv_cdf(p)
+    if df == 1:
+        return math.tan(math.pi * (p - 0.5))
+    if df == 2:
+        return (2 * p - 1) * math.sqrt(2 / (4 * p * (1 - p)))
+    z = NormalDist().inv_cdf(p)
+    if df >= 30:
+        return (z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
+                + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * df**3))
+    low, high = (z, 60.0) if p >= 0.5 else (-60.0, z)
+    for _ in range(60):
+        middle = (low + high) / 2
+        low, high = (middle, high) if _t_cdf(middle, df) < p else (low, middle)
+    return (low + high) / 2
+
+
+def mean_interval(values: np.ndarray, level: float = LEVEL) -> tuple[float, float]:
+    n = len(values)
+    if n < 2:
+        return (math.nan, math.nan)
+    half = t_quantile(0.5 + level / 2, n - 1) * float(np.std(values, ddof=1)) / math.sqrt(n)
+    mean = float(np.mean(values))
+    return (mean - half, mean + half)
+
+
+def wilson_interval(successes: int, n: int, level: float = LEVEL) -> tuple[float, float]:
+    if n == 0:
+        return (math.nan, math.nan)
+    z = NormalDist().inv_cdf(0.5 + level / 2)
+    share = successes / n
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+@dataclass(frozen=True)
+class OutcomeSummary:
+    outcome: str
+    n: int
+    none: int
+    errors: int
+    mean: float
+    sd: float
+    ci_low: float
+    ci_high: float
+    p5: float
+    p25: float
+    median: float
+    p75: float
+    p95: float
+    share_above_zero: float | None
+    share_ci_low: float | None
+    share_ci_high: float | None
+
+
+def _columns(results: Results) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    table = results.outcomes
+    ok = np.array([status == "ok" for status in table.column("status").to_pylist()], dtype=bool)
+    columns = {}
+    for name in results.outcome_names:
+        values = table.column(name).to_numpy(zero_copy_only=False)
+        columns[name] = np.asarray(values, dtype=float)  # nulls → nan
+    return ok, columns
+
+
+def _is_count(values: np.ndarray) -> bool:
+    whole = bool(np.all(values == np.round(values)))
+    return len(values) > 0 and bool(np.all(values >= 0)) and whole
+
+
+def summarise(results: Results, level: float = LEVEL) -> list[OutcomeSummary]:
+    """Per outcome: n, mean, sd, CI of the mean, percentiles; for counts the share above zero."""
+    ok, columns = _columns(results)
+    errors = int((~ok).sum())
+    rows = []
+    for name, column in columns.items():
+        values = column[ok & ~np.isnan(column)]
+        none = int((ok & np.isnan(column)).sum())
+        if len(values):
+            percentiles = np.percentile(values, [5, 25, 50, 75, 95])
+            p5, p25, median, p75, p95 = (float(x) for x in percentiles)
+            mean = float(values.mean())
+            sd = float(values.std(ddof=1)) if len(values) > 1 else math.nan
+        else:
+            p5 = p25 = median = p75 = p95 = mean = sd = math.nan
+        low, high = mean_interval(values, level)
+        share = share_low = share_high = None
+        if _is_count(values):
+            hits = int((values > 0).sum())
+            share = hits / len(values)
+            share_low, share_high = wilson_interval(hits, len(values), level)
+        rows.append(OutcomeSummary(name, len(values), none, errors, mean, sd, low, high, p5, p25,
+                                   median, p75, p95, share, share_low, share_high))
+    return rows
+
+
+@dataclass(frozen=True)
+class Difference:
+    outcome: str
+    baseline: str
+    variant: str
+    paired: bool
+    n: int
+    baseline_mean: float
+    variant_mean: float
+    difference: float
+    ci_low: float
+    ci_high: float
+
+
+def shares_seeds(a: Results, b: Results) -> bool:
+    """Common random numbers: same seed and run count, and continuing the same game (if any)."""
+    keys = ("seed", "runs")
+    same_fork = (a.manifest.get("fork") or {}).get("turn") == (b.manifest.get("fork") or {}).get(
+        "turn")
+    return all(a.manifest[key] == b.manifest[key] for key in keys) and same_fork
+
+
+def compare(batches: Sequence[Results], level: float = LEVEL) -> list[Difference]:
+    """Each batch's outcomes against the first (the baseline): difference of means with a CI."""
+    if len(batches) < 2:
+        raise WargameError("compare needs a baseline and at least one other results directory")
+    baseline = batches[0]
+    base_ok, base_columns = _columns(baseline)
+    rows = []
+    for other in batches[1:]:
+        ok, columns = _columns(other)
+        paired = shares_seeds(baseline, other)
+        for name, base_column in base_columns.items():
+            if name not in columns:
+                continue
+            column = columns[name]
+            if paired:
+                both = base_ok & ok & ~np.isnan(base_column) & ~np.isnan(column)
+                a, b = base_column[both], column[both]
+                diffs = b - a
+                low, high = mean_interval(diffs, level)
+                n = len(diffs)
+                difference = float(diffs.mean()) if n else math.nan
+            else:
+                a = base_column[base_ok & ~np.isnan(base_column)]
+                b = column[ok & ~np.isnan(column)]
+                n = min(len(a), len(b))
+                difference = float(b.mean() - a.mean()) if n else math.nan
+                low, high = _welch(a, b, difference, level)
+            rows.append(Difference(name, baseline.label, other.label, paired, n,
+                                   float(a.mean()) if len(a) else math.nan,
+                                   float(b.mean()) if len(b) else math.nan,
+                                   difference, low, high))
+    return rows
+
+
+def _welch(a: np.ndarray, b: np.ndarray, difference: float, level: float) -> tuple[float, float]:
+    if len(a) < 2 or len(b) < 2:
+        return (math.nan, math.nan)
+    va, vb = float(a.var(ddof=1)) / len(a), float(b.var(ddof=1)) / len(b)
+    se = math.sqrt(va + vb)
+    if se == 0:
+        return (difference, difference)
+    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    half = t_quantile(0.5 + level / 2, df) * se
+    return (difference - half, difference + half)
+
+
+def as_records(rows: Sequence[Any]) -> list[dict[str, Any]]:
+    """Rows as plain dicts: for ``pandas.DataFrame(...)``, CSV or JSON."""
+    return [asdict(row) for row in rows]

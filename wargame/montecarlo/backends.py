@@ -1,0 +1,103 @@
+"""Where chunks run: in this process, a local process pool, or a Dask cluster, all through the
+``concurrent.futures.Executor`` interface so the runner has one code path.
+
+Process pools use the ``spawn`` start method: it behaves the same on Linux, macOS and Windows,
+never forks a process that holds threads (a Textual UI, a Dask client) and so never deadlocks on
+a lock held at fork time. Workers import only the engine; the scenario reaches them as JSON.
+
+The ``__main__`` guard is handled here: ``spawn`` normally re-runs the user's script in every
+worker, so a script that starts a batch without ``if __name__ == "__main__":`` would start it
+again in each worker (and a notebook or ``python -`` has no script to re-run at all). Workers need
+nothing from the user's script (chunks run ``wargame`` code on JSON), so while the pool starts
+workers, ``__main__`` is presented to ``multiprocessing`` as having no file to re-import.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+from wargame.errors import WargameError
+
+BACKENDS = ("process", "dask")
+
+
+class _InProcess(Executor):
+    """jobs=1: run each chunk here, now (easiest to debug, no start-up cost)."""
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else os.cpu_count() or 1)
+
+
+@contextmanager
+def _workers_do_not_import_main() -> Iterator[None]:
+    main = sys.modules.get("__main__")
+    hidden = main is not None and getattr(main, "__spec__", None) is None and hasattr(
+        main, "__file__")
+    if not hidden:  # ``python -m module``, pytest, a notebook: spawn imports nothing harmful
+        yield
+        return
+    path = main.__file__
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
+
+
+@contextmanager
+def executor(backend: str, jobs: int, address: str | None = None
+             ) -> AbstractContextManager[tuple[Executor, int]]:
+    """An executor and its number of workers."""
+    if backend not in BACKENDS:
+        raise WargameError(f"unknown backend '{backend}' (expected one of: {', '.join(BACKENDS)})")
+    if backend == "process":
+        if jobs <= 1:
+            yield _InProcess(), 1
+            return
+        if multiprocessing.parent_process() is not None:
+            raise WargameError(
+                "a batch was started inside a worker process: put the call that starts it under "
+                "`if __name__ == \"__main__\":` in your script")
+        context = multiprocessing.get_context("spawn")
+        with _workers_do_not_import_main(), ProcessPoolExecutor(
+                max_workers=jobs, mp_context=context) as pool:
+            yield pool, jobs
+        return
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise WargameError('the dask backend needs the dask extra: '
+                           'pip install "wargame[dask]"') from None
+    if address:
+        try:
+            client = Client(address, timeout="20s")
+        except OSError as exc:
+            raise WargameError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        cluster = None
+    else:
+        cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    try:
+        workers = len(client.scheduler_info().get("workers", {})) or max(1, jobs)
+        yield client.get_executor(pure=False), workers
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
