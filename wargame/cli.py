@@ -168,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         add_shock_parser(commands)
+    from wargame.montecarlo.cli import add_parser as add_batch_parsers
+
+    add_batch_parsers(commands)
     _add_plugin_commands(commands)
     return parser
 

@@ -1,0 +1,175 @@
+"""Designs over scenario parameters: full grids, Latin hypercubes and Sobol samples.
+
+A parameter is any number the scenario holds, named by its ``--set`` path
+(``rules.cn_blockades.probability``). Each point of a design is a batch of its own (same seed and
+runs at every point: common random numbers across the design), written under
+``OUT/points/NNN/``, with ``OUT/design.json`` saying which point is which. A point already
+complete is skipped, so an interrupted design resumes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from wargame.engine.journal import save_text_atomic
+from wargame.errors import WargameError
+from wargame.montecarlo.results import Results
+
+DESIGN_FILE = "design.json"
+
+
+@dataclass(frozen=True)
+class Design:
+    kind: str
+    """``grid``, ``lhs`` or ``sobol``."""
+    parameters: list[str]
+    ranges: list[tuple[float, float]]
+    points: list[dict[str, float]]
+    seed: int = 0
+    base_samples: int | None = None
+    """For a Sobol design, SALib's N (points = N × (parameters + 2))."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_sweep(spec: str) -> tuple[str, float, float, int | None]:
+    """``path=lo:hi:n`` (or ``path=lo:hi`` for sampled designs) → (path, lo, hi, n)."""
+    path, sep, values = spec.partition("=")
+    parts = values.split(":")
+    try:
+        if not sep or not path or len(parts) not in (2, 3):
+            raise ValueError
+        low, high = float(parts[0]), float(parts[1])
+        count = int(parts[2]) if len(parts) == 3 else None
+    except ValueError:
+        raise WargameError(f"--sweep {spec}: expected PATH=LOW:HIGH:N (e.g. "
+                           "rules.cn_blockades.probability=0.2:0.8:4)") from None
+    if not (np.isfinite(low) and np.isfinite(high)) or high < low:
+        raise WargameError(f"--sweep {spec}: LOW and HIGH must be numbers with LOW ≤ HIGH")
+    if count is not None and count < 1:
+        raise WargameError(f"--sweep {spec}: N must be ≥ 1")
+    return path.strip(), low, high, count
+
+
+def latin_hypercube(ranges: Sequence[tuple[float, float]], samples: int, seed: int
+                    ) -> np.ndarray:
+    """``samples`` points, one in each of ``samples`` equal strata of every dimension."""
+    generator = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0x1A5,)))
+    dims = len(ranges)
+    strata = np.stack([generator.permutation(samples) for _ in range(dims)], axis=1)
+    unit = (strata + generator.random((samples, dims))) / samples
+    low = np.array([r[0] for r in ranges])
+    high = np.array([r[1] for r in ranges])
+    return low + unit * (high - low)
+
+
+def _sobol_problem(parameters: Sequence[str], ranges: Sequence[tuple[float, float]]
+                   ) -> dict[str, Any]:
+    return {"num_vars": len(parameters), "names": list(parameters),
+            "bounds": [list(bounds) for bounds in ranges]}
+
+
+def design_from_args(sweeps: Sequence[str], lhs: int | None = None, sobol: int | None = None,
+                     seed: int = 0) -> Design:
+    """The design the ``mc`` options ask for: a grid from ``--sweep`` alone, or ``--lhs N`` /
+    ``--sobol N`` samples over the ``--sweep`` ranges."""
+    if lhs is not None and sobol is not None:
+        raise WargameError("choose one of --lhs and --sobol")
+    parsed = [parse_sweep(spec) for spec in sweeps]
+    if not parsed:
+        raise WargameError("--lhs and --sobol need the ranges: --sweep PATH=LOW:HIGH")
+    names = [path for path, *_ in parsed]
+    if len(set(names)) != len(names):
+        raise WargameError("each --sweep path may appear once")
+    ranges = [(low, high) for _, low, high, _ in parsed]
+    if lhs is not None:
+        if lhs < 2:
+            raise WargameError("--lhs needs at least 2 samples")
+        matrix = latin_hypercube(ranges, lhs, seed)
+        return Design("lhs", names, ranges, _rows(names, matrix), seed)
+    if sobol is not None:
+        try:
+            from SALib.sample import sobol as sobol_sample
+        except ImportError:
+            raise WargameError('--sobol needs SALib: pip install "wargame[sensitivity]"') from None
+        if sobol < 2 or sobol & (sobol - 1):
+            raise WargameError("--sobol N must be a power of 2 (Sobol sequences balance there)")
+        matrix = sobol_sample.sample(_sobol_problem(names, ranges), sobol,
+                                     calc_second_order=False, seed=seed)
+        return Design("sobol", names, ranges, _rows(names, matrix), seed, base_samples=sobol)
+    missing = [path for path, _, _, count in parsed if count is None]
+    if missing:
+        raise WargameError(f"a grid needs N for each --sweep (PATH=LOW:HIGH:N): {missing[0]}")
+    axes = [np.linspace(low, high, count) if count > 1 else np.array([low])
+            for _, low, high, count in parsed]
+    matrix = np.array(list(itertools.product(*axes)), dtype=float)
+    return Design("grid", names, ranges, _rows(names, matrix), seed)
+
+
+def _rows(names: Sequence[str], matrix: np.ndarray) -> list[dict[str, float]]:
+    return [{name: float(value) for name, value in zip(names, row, strict=True)}
+            for row in np.atleast_2d(matrix)]
+
+
+def point_dir(out: Path, number: int) -> Path:
+    return out / "points" / f"{number:03d}"
+
+
+def run_design(design: Design, run_point: Callable[[dict[str, float], Path], Results],
+               out: Path) -> Path:
+    """Run every point of the design (``run_point(overrides, directory)``), skipping points
+    already complete; refuses a directory holding a different design."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    record = json.dumps(asdict(design), indent=1)
+    existing = out / DESIGN_FILE
+    if existing.exists() and existing.read_text(encoding="utf-8") != record:
+        raise WargameError(f"{out}: holds a different design; use a new --out directory")
+    save_text_atomic(existing, record)
+    for number, point in enumerate(design.points):
+        directory = point_dir(out, number)
+        if (directory / "manifest.json").exists():
+            try:
+                if Results(directory).complete:
+                    continue
+            except WargameError:
+                pass
+        run_point(point, directory)
+    return out
+
+
+def load_design(out: Path) -> tuple[Design, list[Results]]:
+    data = json.loads((Path(out) / DESIGN_FILE).read_text(encoding="utf-8"))
+    data["ranges"] = [tuple(bounds) for bounds in data["ranges"]]
+    design = Design(**data)
+    return design, [Results(point_dir(Path(out), n)) for n in range(len(design.points))]
+
+
+def point_means(results: Results, outcome: str) -> float:
+    values = np.asarray(results.outcomes.column(outcome).to_numpy(zero_copy_only=False),
+                        dtype=float)
+    values = values[~np.isnan(values)]
+    return float(values.mean()) if len(values) else float("nan")
+
+
+def sobol_indices(design: Design, points: Sequence[Results], outcome: str
+                  ) -> list[dict[str, float | str]]:
+    """First-order (S1) and total (ST) Sobol indices of an outcome's mean, per parameter."""
+    if design.kind != "sobol":
+        raise WargameError("Sobol indices need a --sobol design")
+    from SALib.analyze import sobol as sobol_analyze
+
+    y = np.array([point_means(point, outcome) for point in points])
+    if np.isnan(y).any():
+        y = np.nan_to_num(y, nan=0.0)  # an outcome that never happened counts as 0
+    indices = sobol_analyze.analyze(_sobol_problem(design.parameters, design.ranges), y,
+                                    calc_second_order=False, seed=design.seed)
+    return [{"parameter": name, "S1": float(indices["S1"][i]),
+             "S1_conf": float(indices["S1_conf"][i]), "ST": float(indices["ST"][i]),
+             "ST_conf": float(indices["ST_conf"][i])} for i, name in enumerate(design.parameters)]

@@ -1,0 +1,42 @@
+"""Text tables of batches: what ``wargame summary``, ``compare`` and ``showcase`` print."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from wargame.montecarlo.analysis import Difference, OutcomeSummary
+from wargame.text import table
+
+
+def number(value: float | None) -> str:
+    """Up to four significant digits; "-" for no value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{value:.4g}"
+
+
+def interval(low: float | None, high: float | None) -> str:
+    return f"[{number(low)}, {number(high)}]"
+
+
+def summary_lines(rows: Sequence[OutcomeSummary]) -> list[str]:
+    return table(
+        ((row.outcome, str(row.n), number(row.mean), interval(row.ci_low, row.ci_high),
+          number(row.sd), number(row.p5), number(row.median), number(row.p95),
+          str(row.none) if row.none else "",
+          "" if row.share_above_zero is None else
+          f"{number(row.share_above_zero)} {interval(row.share_ci_low, row.share_ci_high)}")
+         for row in rows),
+        ("outcome", "n", "mean", "95% CI", "sd", "p5", "median", "p95", "none",
+         "share > 0 [95% CI]"))
+
+
+def comparison_lines(rows: Sequence[Difference]) -> list[str]:
+    return table(
+        ((row.outcome, row.variant, number(row.baseline_mean), number(row.variant_mean),
+          number(row.difference), interval(row.ci_low, row.ci_high),
+          "paired" if row.paired else "Welch", str(row.n))
+         for row in rows),
+        ("outcome", "against baseline", "baseline", "variant", "difference", "95% CI", "test",
+         "n"))

@@ -1,0 +1,89 @@
+"""The showcase: the seed texts' three US postures compared on the library's base scenario.
+
+This is what the README's first command runs: on the embedded default (``status-quo-2022``,
+shipped in the package), the same replications (common random numbers) are played under
+``small-yard-high-fence`` (the 2022-2025 path), ``maximal-embargo`` and
+``weaponized-interdependence`` (seed 000's proposal); a table of China's self-sufficiency, US
+leverage at the crisis, blockade frequency, US R&D funding and smuggled chips is printed with
+95% CIs and paired differences, and plots are written.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from wargame.montecarlo.analysis import compare, summarise
+from wargame.montecarlo.plots import comparison_chart, distributions, fan_chart
+from wargame.montecarlo.progress import ProgressCallback
+from wargame.montecarlo.report import interval, number
+from wargame.montecarlo.results import Results
+from wargame.montecarlo.runner import monte_carlo
+from wargame.text import table
+
+SCENARIO = "status-quo-2022"
+POSTURES = ("small-yard-high-fence", "maximal-embargo", "weaponized-interdependence")
+OUTCOMES = {
+    "self_sufficiency": "China's self-sufficiency (share, Oct 2026)",
+    "leverage_at_crisis": "US leverage at the crisis (1 = 2022)",
+    "blockades": "blockade frequency (share of runs)",
+    "us_rd_funding_bn": "US chip R&D funded by sales (bn USD)",
+    "smuggled_bn": "chips smuggled into China (bn USD)",
+}
+FANS = ("leverage", "self_sufficiency", "smuggled_total", "us_rd_funding")
+DEFAULT_RUNS = 200
+
+
+def showcase(runs: int = DEFAULT_RUNS, seed: int = 0, jobs: int | None = None,
+             out: str | Path = "wargame-showcase", progress: ProgressCallback | bool | None = None,
+             stream: TextIO | None = None) -> list[Results]:
+    """Run the three postures on the same seeds, print the comparison, write the plots."""
+    stream = stream or sys.stdout
+    out = Path(out)
+    batches = []
+    for posture in POSTURES:
+        print(f"running {runs} replications of {SCENARIO} under {posture} ...", file=stream,
+              flush=True)
+        batches.append(monte_carlo(SCENARIO, runs, seed, jobs, out=out / posture,
+                                   postures=[posture], progress=progress,
+                                   series=list(FANS)))
+    for line in comparison_table(batches, OUTCOMES):
+        print(line, file=stream)
+    plots = out / "plots"
+    plots.mkdir(parents=True, exist_ok=True)
+    written = [fan_chart(batches, indicator, plots / f"fan-{indicator}.png") for indicator in FANS]
+    written.append(distributions(batches, plots / "outcomes.png", list(OUTCOMES)))
+    written.append(comparison_chart(batches, plots / "comparison.png", list(OUTCOMES)))
+    print(f"\nresults: {out}/<posture>/ (Parquet; `wargame summary {out}/{POSTURES[0]}`)",
+          file=stream)
+    print("plots:", file=stream)
+    for path in written:
+        print(f"  {path}", file=stream)
+    return batches
+
+
+def _estimate(value: float, low: float, high: float) -> str:
+    return f"{number(value)} {interval(low, high)}"
+
+
+def comparison_table(batches: Sequence[Results], outcomes: dict[str, str]) -> list[str]:
+    """Mean [95% CI] per posture, then the paired difference from the first posture."""
+    summaries = [{row.outcome: row for row in summarise(results)} for results in batches]
+    differences = {(row.variant, row.outcome): row for row in compare(batches)}
+    runs = batches[0].manifest["runs"]
+    lines = ["", f"{batches[0].manifest['scenario']['name']}: {runs} replications per posture, "
+             f"seed {batches[0].manifest['seed']}, the same seeds for every posture", ""]
+    lines += table(
+        ((label, *(_estimate(summary[name].mean, summary[name].ci_low, summary[name].ci_high)
+                   for summary in summaries))
+         for name, label in outcomes.items()),
+        ("mean [95% CI]", *(results.label for results in batches)))
+    lines += ["", f"difference from {batches[0].label}, paired by replication [95% CI]", ""]
+    rows = []
+    for name, label in outcomes.items():
+        cells = [differences[(results.label, name)] for results in batches[1:]]
+        rows.append((label, *(_estimate(d.difference, d.ci_low, d.ci_high) for d in cells)))
+    lines += table(rows, ("outcome", *(results.label for results in batches[1:])))
+    return lines
