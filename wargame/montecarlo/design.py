@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -168,8 +169,11 @@ def sobol_indices(design: Design, points: Sequence[Results], outcome: str
     y = np.array([point_means(point, outcome) for point in points])
     if np.isnan(y).any():
         y = np.nan_to_num(y, nan=0.0)  # an outcome that never happened counts as 0
-    indices = sobol_analyze.analyze(_sobol_problem(design.parameters, design.ranges), y,
-                                    calc_second_order=False, seed=design.seed)
-    return [{"parameter": name, "S1": float(indices["S1"][i]),
-             "S1_conf": float(indices["S1_conf"][i]), "ST": float(indices["ST"][i]),
-             "ST_conf": float(indices["ST_conf"][i])} for i, name in enumerate(design.parameters)]
+    with warnings.catch_warnings():  # an outcome constant over the design: its indices are 0
+        warnings.simplefilter("ignore")
+        indices = sobol_analyze.analyze(_sobol_problem(design.parameters, design.ranges), y,
+                                        calc_second_order=False, seed=design.seed)
+    clean = {key: np.nan_to_num(np.asarray(indices[key], dtype=float))
+             for key in ("S1", "S1_conf", "ST", "ST_conf")}
+    return [{"parameter": name, **{key: float(values[i]) for key, values in clean.items()}}
+            for i, name in enumerate(design.parameters)]
