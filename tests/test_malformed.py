@@ -2,8 +2,9 @@
 
 Scenario cases are files in tests/malformed/: the first line of each says
 ``# expect: <message>`` with ``{file}`` for the file's path and ``{dir}`` for its folder, so adding
-a case is adding a file. Move cases are below: a move submitted to a real game must be refused
-with its message and change nothing.
+a case is adding a file. Move cases are files in tests/malformed/moves/, the same
+way: a ``move:`` submitted to (or a ``withdraw:`` of an id from) a real game of ``scenario:``
+(default escalation-ladder) must be refused with its message and change nothing.
 """
 
 from __future__ import annotations
@@ -13,16 +14,20 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import ROOT
-from wargame import Game, MoveError, WargameError, load_scenario
+from wargame import Game, MoveError, ScenarioError, WargameError, load_scenario, load_scenario_text
+from wargame.economy.spec import load_world
+from wargame.errors import InputTableError
+from wargame.scenario.loader import shipped_scenarios
 
 CORPUS = ROOT / "tests" / "malformed"
 CASES = sorted(CORPUS.glob("*.yaml"))
 
 
 def _expected(case: Path, shown: str) -> str:
-    first = case.read_text(encoding="utf-8").split("\n", 1)[0]
+    first = case.read_bytes().split(b"\n", 1)[0].decode("utf-8")  # a case may not be UTF-8
     assert first.startswith("# expect: "), f"{case.name}: first line must be '# expect: ...'"
     return (first.removeprefix("# expect: ")
             .replace("{file}", shown).replace("{dir}", str(Path(shown).parent)))
@@ -51,48 +56,72 @@ def test_validate_prints_the_same_message_and_exits_1(case: Path):
     assert "Traceback" not in done.stderr
 
 
-MOVE_CASES = [
-    pytest.param({"team": "us", "kind": "invade"},
-                 "move.kind: unknown move 'invade' for team 'us' (expected one of: "
-                 "tighten_controls, signal_resolve, kill_switch)", id="unknown-kind"),
-    pytest.param({"team": "eu", "kind": "tighten_controls"},
-                 "move.team: unknown team 'eu' (expected one of: us, cn)", id="unknown-team"),
-    pytest.param({"team": "us", "kind": "tighten_controls", "params": {"levels": 9}},
-                 "move.params.levels: must be ≤ 3 (got 9)", id="param-above-bound"),
-    pytest.param({"team": "us", "kind": "tighten_controls", "params": {"levels": 1.5}},
-                 "move.params.levels: must be a whole number (got 1.5)", id="param-not-integer"),
-    pytest.param({"team": "us", "kind": "tighten_controls", "params": {"level": 2}},
-                 "move.params.level: unknown parameter (expected one of: levels)",
-                 id="param-unknown"),
-    pytest.param({"team": "us", "kind": "signal_resolve", "params": {"clarity": "loud"}},
-                 "move.params.clarity: must be one of: muddled, clear (got 'loud')",
-                 id="choice-not-in-list"),
-    pytest.param({"team": "us", "kind": "signal_resolve", "params": {"public": "yes"}},
-                 "move.params.public: must be true or false (got 'yes')", id="boolean-as-text"),
-    pytest.param({"team": "cn", "kind": "retaliate", "params": {"severity": float("nan")}},
-                 "move.params.severity: must be a finite number (got nan)", id="nan-param"),
-    pytest.param({"team": "us", "kind": "kill_switch"},
-                 "move.kind: 'kill_switch' is not in the team's catalogue now (legal now: "
-                 "tighten_controls, signal_resolve)", id="not-legal-now"),
-    pytest.param({"team": "us"}, "move.kind: required field missing", id="missing-kind"),
-    pytest.param({"team": "us", "kind": "tighten_controls", "params": [1]},
-                 "move.params: must be a mapping (got [1])", id="params-not-a-mapping"),
-    pytest.param("junk", "move: must be a mapping (got 'junk')", id="not-a-mapping"),
-]
+MOVE_CASES = sorted((CORPUS / "moves").glob("*.yaml"))
 
 
-@pytest.mark.parametrize(("move", "message"), MOVE_CASES)
-def test_malformed_move_is_refused_and_changes_nothing(move, message):
-    game = Game(load_scenario("escalation-ladder"), seed=1, human_teams=("us", "cn"))
+def test_the_move_corpus_is_large_enough():
+    assert len(MOVE_CASES) >= 20
+
+
+def _game_for(case: dict) -> Game:
+    """The case's scenario (a shipped name, or a file under tests/malformed/), every team human
+    so that no doctrine moves behind the test's back."""
+    source = case.get("scenario", "escalation-ladder")
+    scenario = load_scenario(source if source in shipped_scenarios() else CORPUS / source)
+    return Game(scenario, seed=1, human_teams=tuple(scenario.teams))
+
+
+@pytest.mark.parametrize("case_file", MOVE_CASES, ids=lambda p: p.stem)
+def test_malformed_move_is_refused_and_changes_nothing(case_file: Path):
+    case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
+    assert set(case) <= {"scenario", "move", "withdraw"}, f"{case_file.name}: unknown keys"
+    game = _game_for(case)
     before = (game.pending(), list(game.journal.lines()))
     with pytest.raises(MoveError) as caught:
-        game.submit(move)
-    assert str(caught.value) == message
+        if "withdraw" in case:
+            game.withdraw(case["withdraw"])
+        else:
+            game.submit(case["move"])
+    assert str(caught.value) == _expected(case_file, "")
     assert (game.pending(), list(game.journal.lines())) == before
 
 
-def test_withdrawing_an_unknown_move_names_it():
-    game = Game(load_scenario("escalation-ladder"), seed=1, human_teams=("us",))
-    with pytest.raises(MoveError) as caught:
-        game.withdraw("m99")
-    assert str(caught.value) == "move: no submitted move 'm99' to withdraw (withdrawable: none)"
+def test_a_too_large_scenario_is_refused_before_it_is_parsed(tmp_path: Path):
+    big = tmp_path / "big.yaml"
+    big.write_text("meta:\n  description: " + "x" * (1024 * 1024) + "\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(big)
+    assert str(caught.value) == (f"{big}: file is 1048598 bytes; a scenario may be at most "
+                                 "1048576 bytes")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario_text(big.read_text(encoding="utf-8"), "big.yaml")
+    assert str(caught.value) == "big.yaml: a scenario may be at most 1048576 bytes"
+
+
+def test_a_too_large_world_file_is_refused(tmp_path: Path):
+    big = tmp_path / "world.yaml"
+    big.write_text("name: " + "x" * (2 * 1024 * 1024) + "\n", encoding="utf-8")
+    with pytest.raises(InputTableError) as caught:
+        load_world(big)
+    assert str(caught.value) == (f"{big}: file is 2097159 bytes; a world may be at most "
+                                 "2097152 bytes")
+
+
+def test_world_files_get_the_same_located_messages(tmp_path: Path):
+    """The world loader shares the YAML reader: one case each for syntax, nesting and encoding."""
+    cases = {
+        "name: a\nname: b\n": "2: duplicate key 'name'",
+        "name: " + "[" * 60 + "]" * 60 + "\n": "1: invalid YAML: nested more than 50 levels deep",
+        "name: a\n\tnodes: {}\n": "2: invalid YAML: a tab character: YAML is indented with spaces",
+    }
+    for text, message in cases.items():
+        world = tmp_path / "world.yaml"
+        world.write_text(text, encoding="utf-8")
+        with pytest.raises(InputTableError) as caught:
+            load_world(world)
+        assert str(caught.value) == f"{world}:{message}"
+    world.write_bytes(b"name: a\ndescription: caf\xe9\n")
+    with pytest.raises(InputTableError) as caught:
+        load_world(world)
+    assert str(caught.value) == (f"{world}:2: not UTF-8 text: byte 0xe9 cannot be decoded "
+                                 "(save the file as UTF-8)")

@@ -27,6 +27,10 @@ _SYNTHETIC_TAGS = frozenset(
 )
 """Names pydantic puts into error locations for union members; they are not fields in the file."""
 
+MAX_NESTING = 50
+"""Deepest nesting a file may have. The shipped files nest at most 10 levels; PyYAML's composer
+recurses once per level, so without a limit a line of ``[[[[…`` ends in a RecursionError."""
+
 
 @dataclass(frozen=True, slots=True)
 class Located:
@@ -38,7 +42,10 @@ class Located:
 
 class _NoAliasLoader(yaml.SafeLoader):
     """The safe loader, refusing anchors and aliases (a file shares values with ``extends``, and
-    aliases can multiply a small file into a huge document)."""
+    aliases can multiply a small file into a huge document), and nesting deeper than
+    ``MAX_NESTING`` at the line where it goes too deep."""
+
+    _depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
@@ -47,7 +54,16 @@ class _NoAliasLoader(yaml.SafeLoader):
                 None, None, "YAML aliases are not supported (use extends:)",
                 event.start_mark,
             )
-        return super().compose_node(parent, index)
+        if self._depth >= MAX_NESTING:
+            raise yaml.MarkedYAMLError(
+                None, None, f"nested more than {MAX_NESTING} levels deep",
+                self.peek_event().start_mark,
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _yaml_error(file: str, exc: yaml.YAMLError, error: type[E]) -> E:
@@ -60,6 +76,15 @@ def _yaml_error(file: str, exc: yaml.YAMLError, error: type[E]) -> E:
     message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
     line = mark.line + 1 if mark is not None else None
     return error(Issue(message, file=file, line=line))
+
+
+def not_utf8_issue(exc: UnicodeDecodeError, file: str, error: type[E]) -> E:
+    """A file that is not UTF-8 (often Latin-1 from an old editor), at the line of the first
+    byte that cannot be decoded, so the author can find the character."""
+    line = exc.object.count(b"\n", 0, exc.start) + 1
+    byte = exc.object[exc.start]
+    return error(Issue(f"not UTF-8 text: byte 0x{byte:02x} cannot be decoded (save the file "
+                       f"as UTF-8)", file=file, line=line))
 
 
 def parse_yaml(text: str, file: str, error: type[E] = ScenarioError) -> Located:  # type: ignore[assignment]

@@ -27,7 +27,13 @@ from pydantic import (
 
 from wargame.errors import InputTableError, Issue
 from wargame.scenario.base import FieldIssues, Model
-from wargame.yamlio import Path_, format_path, issues_from_validation, parse_yaml
+from wargame.yamlio import (
+    Path_,
+    format_path,
+    issues_from_validation,
+    not_utf8_issue,
+    parse_yaml,
+)
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 """Node, region, sector and indicator ids: lower case, digits, underscores (as scenario ids)."""
@@ -405,8 +411,7 @@ def _read_text(source: str | Path) -> tuple[str, str]:
     except FileNotFoundError:
         raise InputTableError(Issue("file not found", file=shown)) from None
     except UnicodeDecodeError as exc:
-        raise InputTableError(Issue(f"not UTF-8 text (byte {exc.start} cannot be decoded)",
-                                    file=shown)) from None
+        raise not_utf8_issue(exc, shown, InputTableError) from None
     except OSError as exc:
         raise InputTableError(Issue(f"cannot read file: {exc.strerror}", file=shown)) from None
 

@@ -30,6 +30,7 @@ from wargame.errors import GameStateError, Issue, MoveError
 from wargame.scenario.conditions import COMPARATORS, Predicate, compile_condition
 from wargame.scenario.loader import scenario_dump, scenario_hash
 from wargame.scenario.params import check_params
+from wargame.scenario.references import unknown_move
 from wargame.scenario.schema import (
     EventOutcome,
     EventSpec,
@@ -408,9 +409,8 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
         self._check_team(move.team, "move.team")
         catalogue = self.scenario.teams[move.team].moves
         if move.kind not in catalogue:
-            raise MoveError(Issue(
-                f"unknown move {move.kind!r} for team '{move.team}' (expected one of: "
-                f"{', '.join(catalogue) or 'none defined'})", "move.kind"))
+            raise MoveError(Issue(unknown_move(self.scenario, move.team, move.kind),
+                                  "move.kind"))
         params, problems = check_params(catalogue[move.kind].params, move.params)
         if problems:
             raise MoveError([Issue(message, ".".join(("move.params", *map(str, path))))

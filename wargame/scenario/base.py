@@ -9,6 +9,8 @@ twice).
 from __future__ import annotations
 
 import re
+import types
+import typing
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -49,7 +51,37 @@ class Model(BaseModel):
                     "unknown field '{field}' (expected one of: {allowed})",
                     {"field": str(unknown[0]), "allowed": ", ".join(allowed)},
                 )
+            for name in _number_fields(cls):
+                value = data.get(name)
+                if isinstance(value, bool):  # pydantic's lax mode would read `true` as 1
+                    raise FieldIssues([((name,), f"must be a number (got {str(value).lower()})")])
         return data
+
+
+_NUMBER_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _number_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    """Names (as written in a file) of the fields that take a number but never true/false."""
+    if cls not in _NUMBER_FIELDS:
+        names = []
+        for name, field in cls.model_fields.items():
+            annotation = field.annotation
+            if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+                members = {_bare(member) for member in typing.get_args(annotation)}
+            else:
+                members = {_bare(annotation)}
+            if members & {int, float} and bool not in members:
+                names.append(field.alias or name)
+        _NUMBER_FIELDS[cls] = tuple(names)
+    return _NUMBER_FIELDS[cls]
+
+
+def _bare(annotation: Any) -> Any:
+    """``Annotated[float, Tag("number")]`` → ``float``."""
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation
 
 
 class FieldIssues(ValueError):

@@ -25,6 +25,7 @@ from wargame.yamlio import (
     Path_,
     Where,
     issues_from_validation,
+    not_utf8_issue,
     parse_yaml,
 )
 
@@ -50,8 +51,7 @@ def _read(path: Path, shown: str) -> str:
     try:
         return path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ScenarioError(Issue(
-            f"not UTF-8 text (byte {exc.start} cannot be decoded)", file=shown)) from None
+        raise not_utf8_issue(exc, shown, ScenarioError) from None
     except OSError as exc:
         raise ScenarioError(Issue(f"cannot read file: {exc.strerror}", file=shown)) from None
 

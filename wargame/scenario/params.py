@@ -77,7 +77,10 @@ ParamSpec = Annotated[
 
 
 def _fmt(value: object) -> str:
-    """Show a value as the author wrote it: ``2`` not ``2.0``, strings quoted."""
+    """Show a value as the author wrote it: ``2`` not ``2.0``, strings quoted, and ``null``,
+    ``true``, ``false`` as YAML and JSON spell them (moves arrive as either)."""
+    if value is None or isinstance(value, bool):
+        return "null" if value is None else str(value).lower()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return repr(value) if isinstance(value, str) else str(value)
@@ -125,8 +128,9 @@ def check_params(
     problems: list[tuple[tuple[str | int, ...], str]] = []
     for name in params:
         if name not in specs:
-            expected = ", ".join(specs) if specs else "none (this move takes no parameters)"
-            problems.append(((str(name),), f"unknown parameter (expected one of: {expected})"))
+            expected = (f"expected one of: {', '.join(specs)}" if specs
+                        else "this move takes no parameters")
+            problems.append(((str(name),), f"unknown parameter ({expected})"))
     result: dict[str, ParamValue] = {}
     for name, spec in specs.items():
         if name in params:

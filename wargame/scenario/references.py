@@ -29,6 +29,17 @@ from wargame.scenario.schema import EventSpec, Formula, IndicatorOutcome, MoveSp
 from wargame.scenario.types import Loc, Visibility
 
 
+def unknown_move(s: Scenario, team: str, kind: str) -> str:
+    """Why ``kind`` is not a move of ``team``; naming the owner when it is another team's move,
+    the commonest slip (a rule or a player giving one side's move to the other)."""
+    catalogue = ", ".join(s.teams[team].moves) or "none defined"
+    owners = [other for other, spec in s.teams.items() if kind in spec.moves]
+    if owners:
+        return (f"move '{kind}' belongs to team '{owners[0]}', not '{team}' "
+                f"(expected one of: {catalogue})")
+    return f"unknown move '{kind}' for team '{team}' (expected one of: {catalogue})"
+
+
 class References:
     """Checks that names used in a scenario resolve: teams, indicators, moves, parameters.
 
@@ -122,8 +133,7 @@ class References:
         catalogue = self.s.teams[team].moves
         for j, kind in enumerate(kinds):
             if kind not in catalogue:
-                yield (*loc, j), (f"unknown move '{kind}' for team '{team}' "
-                                  f"(expected one of: {', '.join(catalogue) or 'none defined'})")
+                yield (*loc, j), unknown_move(self.s, team, kind)
 
     def effects(self, loc: Loc, items: list[Effect],
                 move: MoveSpec | None) -> Iterator[tuple[Loc, str]]:
@@ -161,10 +171,7 @@ class References:
             return
         catalogue = self.s.teams[team].moves
         if kind not in catalogue:
-            yield (*loc, "kind"), (
-                f"unknown move '{kind}' for team '{team}' "
-                f"(expected one of: {', '.join(catalogue) or 'none defined'})"
-            )
+            yield (*loc, "kind"), unknown_move(self.s, team, kind)
             return
         _, problems = check_params(catalogue[kind].params, params)
         for path, message in problems:
