@@ -171,6 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
     from wargame.montecarlo.cli import add_parser as add_batch_parsers
 
     add_batch_parsers(commands)
+    from wargame.report import add_parser as add_report_parser
+
+    add_report_parser(commands)
     _add_plugin_commands(commands)
     return parser
 
