@@ -116,8 +116,9 @@ def test_m5_a_cloud_cut_off_is_a_shock_to_chinas_compute():
 
 def test_m6_a_rising_tariff_moves_allied_production_and_shrinks_chinas_share():
     tariff = (4.0, _move("us", "set_tariff", rate_pp=50))
-    assert _mean(outcome("china_share_us_imports"), BASE) == pytest.approx(1.0)
-    assert _mean(outcome("china_share_us_imports"), BASE, inject=tariff) < 0.6
+    # Without new tariffs only friend-shoring displaces China, a few per cent over four years.
+    assert 0.9 < _mean(outcome("china_import_share_vs_2022"), BASE) < 0.99
+    assert _mean(outcome("china_import_share_vs_2022"), BASE, inject=tariff) < 0.6
     assert (_mean(outcome("allied_us_output"), BASE, inject=tariff)
             > _mean(outcome("allied_us_output"), BASE) + 0.2)
 
@@ -174,10 +175,13 @@ def test_m10_blocs_and_friend_shoring_raise_allied_alignment():
 
 def test_m11_research_decoupling_lowers_coauthorship_and_innovation_on_both_sides():
     restrict = (0.0, _move("us", "research_security", step=0.5))
-    for reading in (outcome("coauthorship_growth"), final("cn_innovation_efficiency"),
-                    final("us_innovation_efficiency")):
+    for reading in (outcome("coauthored_papers_change"), final("coauthorship_growth"),
+                    final("cn_innovation_efficiency"), final("us_innovation_efficiency")):
         assert _mean(reading, BASE, inject=restrict) < _mean(reading, BASE)
-    assert _mean(outcome("coauthorship_growth"), BASE, inject=restrict) < 0
+    # Full restriction: 750 fewer papers each year, about 3000 fewer a year after four years;
+    # the path taken stays between its 2020 pace (+1600 in four years) and a decline.
+    assert -3200 < _mean(outcome("coauthored_papers_change"), BASE, inject=restrict) < -2500
+    assert -1000 < _mean(outcome("coauthored_papers_change"), BASE) < 1700
 
 
 def test_m12_outbound_review_limits_us_capital_in_china():
