@@ -1,0 +1,103 @@
+"""Small screens: the hand-over between seats, a confirmation, and help."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Label, Markdown
+
+from tui.session import WHITE_CELL
+
+
+def seat_title(seat: str, names: dict[str, str]) -> str:
+    return "the white cell (facilitator)" if seat == WHITE_CELL else names.get(seat, seat)
+
+
+class HandoverScreen(Screen[None]):
+    """Between seats: shows nothing of the previous team, so teams can share a terminal."""
+
+    BINDINGS = [Binding("enter", "ready", "I am ready", id="handover.ready")]
+
+    def __init__(self, seat: str, title: str, turn: int) -> None:
+        super().__init__(id="handover")
+        self.seat = seat
+        self.seat_name = title
+        self.turn = turn
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(id="handover-box"):
+            yield Label(f"Turn {self.turn + 1}", id="handover-turn")
+            yield Label(f"Pass the terminal to {self.seat_name}.", id="handover-who")
+            yield Label("Nothing on this screen belongs to the previous seat.")
+            yield Button("I am ready", id="ready", variant="primary")
+        yield Footer()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ready":
+            self.action_ready()
+
+    def action_ready(self) -> None:
+        self.app.open_seat(self.seat)  # type: ignore[attr-defined]
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Yes or no, for actions that cannot be undone."""
+
+    BINDINGS = [Binding("escape", "no", "Cancel", id="confirm.cancel")]
+
+    def __init__(self, question: str) -> None:
+        super().__init__(id="confirm")
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box"):
+            yield Label(self.question, id="confirm-question")
+            with Center():
+                yield Button("Yes", id="yes", variant="error")
+                yield Button("No", id="no", variant="primary")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+HELP = """\
+# wargame — help
+
+**Seats.** Each team played by people has a seat; the white cell (the facilitator) sees the
+truth. Between seats a hand-over screen hides everything, so teams can share one terminal.
+
+**A team's seat.** *Situation*: the indicators your team may see (with a sparkline of the game so
+far, as your intelligence reports them) and the supply links that are restricted or cut.
+*Events*: what your team has seen, newest first; type to search. *Moves*: choose a move, fill in
+its parameters (bounds are shown), submit. A submitted move can be withdrawn until the turn ends;
+a move with a lag is announced when the turn ends and takes effect later ("effective in 6 weeks").
+
+**Keys.** `ctrl+e` end your turn (hand over) · `ctrl+w` the white cell · `ctrl+s` save now ·
+`ctrl+p` command palette (jump to a seat, advance, save, report) · `f1` this help · `ctrl+q` quit.
+The game is saved after every turn and every facilitator action; `wargame play --resume SAVE`
+continues it exactly.
+
+**White cell.** Fire an inject (a catalogue event or a custom one), override an indicator with a
+rationale, advance to the end of the turn, roll back to an earlier turn (asks first), write the
+after-action report. Every facilitator action is journalled with its rationale.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,q", "close", "Close", id="help.close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box"):
+            yield Markdown(HELP)
+            yield Button("Close", id="close-help")
+
+    def on_button_pressed(self, _event: Button.Pressed) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

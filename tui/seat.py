@@ -1,0 +1,188 @@
+"""A team's seat: what the team may see, its move form, its pending moves."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Input,
+    Label,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+
+from tui.forms import FormError, param_widgets, read_params
+from tui.session import EventView, Snapshot, sparkline
+from wargame.text import format_value
+
+
+def status_line(snapshot: Snapshot, title: str) -> str:
+    state = "game over" if snapshot.over else f"turn {snapshot.turn + 1} being played"
+    return (f"{title} · {snapshot.scenario} · week {snapshot.week:g} of "
+            f"{snapshot.horizon_weeks:g} · {snapshot.date} · {state}")
+
+
+def fill_indicators(table: DataTable, snapshot: Snapshot) -> None:
+    table.clear(columns=True)
+    table.add_columns("indicator", "value", "unit", "so far")
+    for view in snapshot.indicators:
+        table.add_row(view.label, format_value(view.value), view.unit, sparkline(view.history),
+                      key=view.name)
+
+
+def fill_events(table: DataTable, events: tuple[EventView, ...], query: str = "") -> None:
+    table.clear(columns=True)
+    table.add_columns("week", "date", "actor", "event", "what happened", "cause")
+    needle = query.lower().strip()
+    for event in events:
+        text = f"{event.actor} {event.kind} {event.description} {event.cause}".lower()
+        if needle and needle not in text:
+            continue
+        table.add_row(f"{event.week:.1f}", event.date, event.actor, event.kind,
+                      event.description, event.cause, key=event.id)
+
+
+def fill_links(table: DataTable, snapshot: Snapshot) -> None:
+    table.clear(columns=True)
+    table.add_columns("supply link", "status")
+    for link in snapshot.links:
+        table.add_row(link.edge, link.status, key=link.edge)
+
+
+class SeatScreen(Screen[None]):
+    """One team's view. Everything shown comes from a snapshot taken for this seat."""
+
+    BINDINGS = [
+        Binding("ctrl+e", "end_turn", "End my turn", id="seat.end_turn"),
+        Binding("ctrl+w", "white_cell", "White cell", id="seat.white_cell"),
+        Binding("ctrl+s", "save", "Save", id="seat.save"),
+        Binding("f1", "help", "Help", id="seat.help"),
+    ]
+
+    def __init__(self, seat: str, title: str, snapshot: Snapshot) -> None:
+        super().__init__(id=f"seat-{seat}")
+        self.seat = seat
+        self.seat_name = title
+        self.snapshot = snapshot
+
+    def compose(self) -> ComposeResult:
+        yield Static(status_line(self.snapshot, self.seat_name), id="status")
+        with TabbedContent(initial="moves"):
+            with TabPane("Situation", id="situation"), Horizontal():
+                yield DataTable(id="indicators", cursor_type="row", zebra_stripes=True)
+                with Vertical(id="links-pane"):
+                    yield Label("Supply network: restricted or cut links")
+                    yield DataTable(id="links", cursor_type="row")
+            with TabPane("Events", id="events-tab"):
+                yield Input(placeholder="search the events you have seen", id="event-search")
+                yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
+            with TabPane("Moves", id="moves"), Horizontal():
+                with VerticalScroll(id="move-form"):
+                    yield Select([(f"{m.kind} (lag {m.lag_weeks:g} wk)" if m.lag_weeks
+                                   else m.kind, m.kind) for m in self.snapshot.moves],
+                                 prompt="choose a move", id="move-kind")
+                    yield Static("", id="move-description")
+                    yield Vertical(id="move-params")
+                    yield Label("", id="move-error", classes="error")
+                    yield Button("Submit the move", id="submit", variant="primary")
+                with Vertical(id="pending-pane"):
+                    yield Label("Your pending moves")
+                    yield DataTable(id="pending", cursor_type="row")
+                    yield Button("Withdraw the selected move", id="withdraw")
+                    yield Button("End my turn", id="end-turn", variant="warning")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.render_snapshot(self.snapshot)
+
+    def render_snapshot(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.query_one("#status", Static).update(status_line(snapshot, self.seat_name))
+        fill_indicators(self.query_one("#indicators", DataTable), snapshot)
+        fill_links(self.query_one("#links", DataTable), snapshot)
+        fill_events(self.query_one("#events", DataTable), snapshot.events,
+                    self.query_one("#event-search", Input).value)
+        pending = self.query_one("#pending", DataTable)
+        pending.clear(columns=True)
+        pending.add_columns("id", "move", "parameters", "status")
+        for move in snapshot.pending:
+            if move.status == "submitted":
+                status = (f"submitted: effective {move.lag_weeks:g} weeks after the turn ends"
+                          if move.lag_weeks else "submitted: takes effect when the turn ends")
+            else:
+                status = f"announced: effective in {move.effective_in:g} weeks"
+            pending.add_row(move.id, move.kind, move.params or "-", status, key=move.id)
+
+    @on(Input.Changed, "#event-search")
+    def _search(self, event: Input.Changed) -> None:
+        fill_events(self.query_one("#events", DataTable), self.snapshot.events, event.value)
+
+    def _chosen_move(self):
+        value = self.query_one("#move-kind", Select).value
+        return next((m for m in self.snapshot.moves if m.kind == value), None)
+
+    @on(Select.Changed, "#move-kind")
+    async def _move_chosen(self) -> None:
+        move = self._chosen_move()
+        container = self.query_one("#move-params", Vertical)
+        await container.remove_children()
+        self.query_one("#move-error", Label).update("")
+        if move is None:
+            self.query_one("#move-description", Static).update("")
+            return
+        lag = (f" Announced when the turn ends; effective {move.lag_weeks:g} weeks later."
+               if move.lag_weeks else " Takes effect when the turn ends.")
+        uses = "" if move.uses_left is None else f" Uses left: {move.uses_left}."
+        self.query_one("#move-description", Static).update(move.description + lag + uses)
+        await container.mount_all(param_widgets(move, "param"))
+
+    @on(Button.Pressed, "#submit")
+    def _submit(self) -> None:
+        error = self.query_one("#move-error", Label)
+        move = self._chosen_move()
+        if move is None:
+            error.update("choose a move first")
+            return
+        try:
+            params = read_params(move, self.query_one("#move-params", Vertical), "param")
+        except FormError as exc:
+            error.update(str(exc))
+            return
+        error.update("")
+        self.app.submit_move(self.seat, move.kind, params)  # type: ignore[attr-defined]
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#move-error", Label).update(message)
+
+    @on(Button.Pressed, "#withdraw")
+    def _withdraw(self) -> None:
+        table = self.query_one("#pending", DataTable)
+        if not table.row_count:
+            self.show_error("no pending move to withdraw")
+            return
+        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        self.app.withdraw_move(self.seat, str(row_key.value))  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#end-turn")
+    def _end(self) -> None:
+        self.action_end_turn()
+
+    def action_end_turn(self) -> None:
+        self.app.end_turn(self.seat)  # type: ignore[attr-defined]
+
+    def action_white_cell(self) -> None:
+        self.app.hand_over("white")  # type: ignore[attr-defined]
+
+    def action_save(self) -> None:
+        self.app.save_now()  # type: ignore[attr-defined]
+
+    def action_help(self) -> None:
+        self.app.action_help()  # type: ignore[attr-defined]

@@ -1,0 +1,247 @@
+"""The game behind the UI: engine calls, autosave, and immutable snapshots for the screens.
+
+Why a session layer: the engine is not thread-safe and a turn can take longer than a frame, so
+every call that changes the game runs in one exclusive worker thread (``WargameApp`` makes sure of
+that), and screens only ever render ``Snapshot`` objects — frozen copies of what one seat may see.
+Every action that changes the game is followed by an atomic save of the journal, so a crash or a
+closed terminal loses at most the move being typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from wargame import Game, Journal, load_scenario, shipped_scenarios
+from wargame.errors import GameStateError
+from wargame.scenario.schema import Scenario
+
+WHITE_CELL = "white"
+"""The seat that sees the truth (the facilitator's)."""
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float] | tuple[float, ...], width: int = 16) -> str:
+    """A unicode sparkline of the last ``width`` values (flat when they do not change)."""
+    tail = list(values)[-width:]
+    if not tail:
+        return ""
+    low, high = min(tail), max(tail)
+    if high - low < 1e-12:
+        return SPARK[3] * len(tail)
+    return "".join(SPARK[min(7, int((v - low) / (high - low) * 7.999))] for v in tail)
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    name: str
+    label: str
+    unit: str
+    value: float
+    history: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class EventView:
+    id: str
+    turn: int
+    week: float
+    date: str
+    actor: str
+    kind: str
+    description: str
+    cause: str
+
+
+@dataclass(frozen=True)
+class ParamView:
+    name: str
+    type: str
+    description: str
+    unit: str
+    minimum: float | None
+    maximum: float | None
+    default: Any
+    choices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MoveView:
+    kind: str
+    description: str
+    lag_weeks: float
+    uses_left: int | None
+    params: tuple[ParamView, ...]
+
+
+@dataclass(frozen=True)
+class PendingView:
+    id: str
+    kind: str
+    params: str
+    status: str
+    effective_in: float | None
+    """Weeks until it takes effect (None while only submitted: its lag starts at the turn)."""
+    lag_weeks: float
+
+
+@dataclass(frozen=True)
+class LinkView:
+    edge: str
+    open: float
+    leakage: float | None
+    """None for seats that cannot see smuggling."""
+
+    @property
+    def status(self) -> str:
+        if self.open <= 0.001:
+            state = "cut"
+        elif self.open < 0.999:
+            state = f"restricted ({self.open:.0%} open)"
+        else:
+            state = "open"
+        if self.leakage:
+            state += f", leaking {self.leakage:.0%}"
+        return state
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What one seat sees at one moment: everything a screen renders."""
+
+    seat: str
+    scenario: str
+    turn: int
+    week: float
+    date: str
+    horizon_weeks: float
+    over: bool
+    indicators: tuple[IndicatorView, ...]
+    events: tuple[EventView, ...]
+    """Newest first."""
+    moves: tuple[MoveView, ...]
+    pending: tuple[PendingView, ...]
+    links: tuple[LinkView, ...]
+    outcomes: tuple[tuple[str, float | None], ...]
+
+
+def _cause(cause: Any) -> str:
+    """``rule us_signals after e4``, ``move m3``, ``inject #0``: what produced an event."""
+    return str(cause)
+
+
+class Session:
+    """One game in play, its seats and its save file."""
+
+    def __init__(self, game: Game, save_path: Path, seats: tuple[str, ...]) -> None:
+        self.game = game
+        self.save_path = Path(save_path)
+        self.seats = seats
+        """The human teams, in hand-over order."""
+        self.save()
+
+    # ---- starting ---------------------------------------------------------------------------
+
+    @staticmethod
+    def load(scenario: str | Path) -> Scenario:
+        return load_scenario(scenario)
+
+    @classmethod
+    def start(cls, scenario: Scenario, seed: int, seats: tuple[str, ...], save_path: Path
+              ) -> Session:
+        return cls(Game(scenario, seed=seed, human_teams=seats), save_path, seats)
+
+    @classmethod
+    def resume(cls, save_path: Path) -> Session:
+        """Rebuild the game from its journal, checking it replays exactly."""
+        game = Game.replay(Journal.load(save_path), verify=True)
+        return cls(game, save_path, tuple(game.human_teams))
+
+    # ---- acting (call from the engine worker only) -------------------------------------------
+
+    def save(self) -> None:
+        self.save_path.parent.mkdir(parents=True, exist_ok=True)
+        self.game.journal.save(self.save_path)
+
+    def submit(self, team: str, kind: str, params: dict[str, Any]) -> str:
+        pending = self.game.submit({"team": team, "kind": kind, "params": params})
+        self.save()
+        return pending.id
+
+    def withdraw(self, move_id: str) -> None:
+        self.game.withdraw(move_id)
+        self.save()
+
+    def advance(self) -> int:
+        """End the turn: run the game to the next turn boundary. Returns the number of events."""
+        if self.game.over:
+            raise GameStateError("the game is over: the horizon has been reached")
+        events = self.game.advance()
+        self.save()
+        return len(events)
+
+    def inject_event(self, kind: str, description: str, rationale: str) -> None:
+        self.game.inject_event({"kind": kind, "description": description, "visible_to": "all"},
+                               rationale)
+        self.save()
+
+    def inject_move(self, team: str, kind: str, params: dict[str, Any], rationale: str) -> None:
+        self.game.inject_move({"team": team, "kind": kind, "params": params}, rationale)
+        self.save()
+
+    def override(self, indicator: str, value: float, rationale: str) -> None:
+        self.game.override(indicator, value, rationale)
+        self.save()
+
+    def rollback(self, turn: int) -> None:
+        self.game.rollback(turn)
+        self.save()
+
+    # ---- seeing ------------------------------------------------------------------------------
+
+    def snapshot(self, seat: str) -> Snapshot:
+        game = self.game
+        team = None if seat == WHITE_CELL else seat
+        specs = game.scenario.indicators
+        indicators = tuple(
+            IndicatorView(name, specs[name].name or name, specs[name].unit, value,
+                          tuple(v for _, v in game.history(name, team)))
+            for name, value in game.indicators(team).items())
+        events = tuple(
+            EventView(e.id, e.turn, e.week, game.date_of(e.week).isoformat(), e.actor or "-",
+                      e.kind, e.description, _cause(e.cause))
+            for e in reversed(game.events(team)) if e.kind != "turn")
+        moves: tuple[MoveView, ...] = ()
+        pending: tuple[PendingView, ...] = ()
+        if team is not None:
+            moves = tuple(
+                MoveView(option.kind, option.description, option.lag_weeks, option.uses_left,
+                         tuple(ParamView(name, spec.type, spec.description,
+                                         getattr(spec, "unit", ""), getattr(spec, "min", None),
+                                         getattr(spec, "max", None), spec.default,
+                                         tuple(getattr(spec, "choices", ()) or ()))
+                               for name, spec in option.params.items()))
+                for option in game.legal_moves(team))
+            pending = tuple(
+                PendingView(p.id, p.kind, ", ".join(f"{k}={v}" for k, v in p.params.items()),
+                            p.status, None if p.effective_week is None
+                            else max(0.0, p.effective_week - game.week), p.lag_weeks)
+                for p in game.pending(team))
+        links: tuple[LinkView, ...] = ()
+        if game.economy is not None:
+            links = tuple(LinkView(edge, open_, leak if team is None or leak == 0 else None)
+                          for edge, open_, leak in game.economy.edge_status()
+                          if open_ < 0.999 or (leak and team is None))
+        return Snapshot(
+            seat, game.scenario.meta.name, game.turn, game.week, game.date.isoformat(),
+            game.scenario.meta.horizon_weeks, game.over, indicators, events, moves, pending,
+            links, tuple(game.outcomes().items()) if team is None else ())
+
+    def date_of_turn_end(self, turn: int) -> dt.date:
+        return self.game.date_of(turn * self.game.scenario.meta.turn_weeks)
+
+
+def shipped() -> list[str]:
+    return shipped_scenarios()

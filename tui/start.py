@@ -1,0 +1,112 @@
+"""The start screen: pick a scenario (shipped or a file), the seats people will play, a seed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select
+
+from tui.session import Session, shipped
+from wargame import WargameError
+from wargame.scenario.schema import Scenario
+
+
+class StartScreen(Screen[None]):
+    BINDINGS = [Binding("ctrl+g", "start", "Start the game", id="start.start")]
+
+    def __init__(self, scenario: str | None, seed: int, save: Path) -> None:
+        super().__init__(id="start")
+        self.initial = scenario or "status-quo-2022"
+        self.seed = seed
+        self.save = save
+        self.scenario: Scenario | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="start-form"):
+            yield Label("Scenario (shipped)")
+            names = shipped()
+            yield Select([(name, name) for name in names], id="scenario",
+                         value=self.initial if self.initial in names else Select.NULL)
+            yield Label("…or a scenario file")
+            yield Input(value="" if self.initial in names else self.initial,
+                        placeholder="path/to/scenario.yaml", id="scenario-file")
+            yield Label("", id="scenario-info")
+            yield Label("Seats played by people (the others follow their doctrines)")
+            yield Vertical(id="seats")
+            with Horizontal(id="start-row"):
+                with Vertical():
+                    yield Label("Seed")
+                    yield Input(value=str(self.seed), type="integer", id="seed")
+                with Vertical():
+                    yield Label("Save file (autosaved every turn)")
+                    yield Input(value=str(self.save), id="save")
+            yield Label("", id="start-error", classes="error")
+            yield Button("Start the game", id="start-button", variant="primary")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self.load_choice()
+
+    @on(Select.Changed, "#scenario")
+    async def _picked(self, event: Select.Changed) -> None:
+        if event.value is Select.NULL:
+            return
+        self.query_one("#scenario-file", Input).value = ""
+        await self.load_choice()
+
+    @on(Input.Submitted, "#scenario-file")
+    async def _typed(self) -> None:
+        await self.load_choice()
+
+    async def load_choice(self) -> None:
+        """Load the chosen scenario (fast: no game yet) to list its teams as seats."""
+        path = self.query_one("#scenario-file", Input).value.strip()
+        select = self.query_one("#scenario", Select)
+        choice = path or (None if select.value is Select.NULL else str(select.value))
+        error = self.query_one("#start-error", Label)
+        seats = self.query_one("#seats", Vertical)
+        await seats.remove_children()
+        self.scenario = None
+        if not choice:
+            return
+        try:
+            self.scenario = Session.load(choice)
+        except WargameError as exc:
+            error.update(str(exc))
+            return
+        error.update("")
+        meta = self.scenario.meta
+        self.query_one("#scenario-info", Label).update(
+            f"{meta.name}: {meta.horizon_weeks:g} weeks from {meta.start}, "
+            f"turns of {meta.turn_weeks:g} weeks")
+        await seats.mount_all(Checkbox(f"{team.name} ({team_id})", value=index == 0,
+                                 id=f"seat-{team_id}")
+                        for index, (team_id, team) in enumerate(self.scenario.teams.items()))
+
+    @on(Button.Pressed, "#start-button")
+    def _pressed(self) -> None:
+        self.action_start()
+
+    def action_start(self) -> None:
+        error = self.query_one("#start-error", Label)
+        if self.scenario is None:
+            error.update("choose a scenario that loads first")
+            return
+        text = self.query_one("#seed", Input).value.strip()
+        if not text.isdigit():
+            error.update(f"seed: must be a whole number ≥ 0 (got {text!r})")
+            return
+        save = self.query_one("#save", Input).value.strip()
+        if not save:
+            error.update("save file: needed, the game is saved there every turn")
+            return
+        seats = tuple(team for team in self.scenario.teams
+                      if self.query_one(f"#seat-{team}", Checkbox).value)
+        error.update("")
+        self.app.start_game(self.scenario, int(text), seats, Path(save))  # type: ignore[attr-defined]

@@ -1,0 +1,179 @@
+"""The white cell console: the truth, injects, overrides, turns, rollback and the report."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Input,
+    Label,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+
+from tui.seat import fill_events, fill_indicators, fill_links, status_line
+from tui.session import Snapshot
+from wargame.text import format_value
+
+CUSTOM = "__custom__"
+
+
+class WhiteCellScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+a", "advance", "Advance the turn", id="white.advance"),
+        Binding("ctrl+r", "report", "Report", id="white.report"),
+        Binding("ctrl+s", "save", "Save", id="white.save"),
+        Binding("ctrl+n", "next_seat", "Back to the seats", id="white.seats"),
+        Binding("f1", "help", "Help", id="white.help"),
+    ]
+
+    def __init__(self, snapshot: Snapshot, catalogue: list[tuple[str, str]]) -> None:
+        super().__init__(id="white-cell")
+        self.snapshot = snapshot
+        self.catalogue = catalogue
+        """(event kind, description) the facilitator can fire as injects."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(status_line(self.snapshot, "White cell"), id="status")
+        with TabbedContent(initial="truth"):
+            with TabPane("Truth", id="truth"), Horizontal():
+                yield DataTable(id="indicators", cursor_type="row", zebra_stripes=True)
+                with Vertical(id="truth-side"):
+                    yield DataTable(id="outcomes", cursor_type="row")
+                    yield DataTable(id="links", cursor_type="row")
+            with TabPane("Events", id="events-tab"):
+                yield Input(placeholder="search every event", id="event-search")
+                yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
+            with TabPane("Inject", id="inject"), VerticalScroll():
+                yield Label("Event to fire now (visible to every team)")
+                yield Select([*((f"{kind}: {text[:60]}", kind) for kind, text in self.catalogue),
+                              ("a custom event...", CUSTOM)], prompt="choose an event",
+                             id="inject-kind")
+                yield Input(placeholder="custom event kind (lower_case)", id="inject-custom")
+                yield Input(placeholder="what happens (one sentence)", id="inject-description")
+                yield Input(placeholder="rationale (recorded in the journal)",
+                            id="inject-rationale")
+                yield Label("", id="inject-error", classes="error")
+                yield Button("Fire the inject", id="fire", variant="primary")
+            with TabPane("Override", id="override"), VerticalScroll():
+                yield Label("Set an indicator to a value (an adjudication)")
+                yield Select([(view.label, view.name) for view in self.snapshot.indicators],
+                             prompt="choose an indicator", id="override-indicator")
+                yield Input(placeholder="new value", type="number", id="override-value")
+                yield Input(placeholder="rationale (recorded in the journal)",
+                            id="override-rationale")
+                yield Label("", id="override-error", classes="error")
+                yield Button("Override", id="apply-override", variant="warning")
+            with TabPane("Turns", id="turns"), VerticalScroll():
+                yield Button("Advance to the end of the turn", id="advance", variant="primary")
+                yield Label("Roll back to the end of turn (0 = the start)")
+                yield Input(placeholder="turn", type="integer", id="rollback-turn")
+                yield Label("", id="turns-error", classes="error")
+                yield Button("Roll back...", id="rollback", variant="error")
+                yield Button("Write the after-action report", id="report")
+                yield Label("", id="turns-info")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.render_snapshot(self.snapshot)
+
+    def render_snapshot(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.query_one("#status", Static).update(status_line(snapshot, "White cell"))
+        fill_indicators(self.query_one("#indicators", DataTable), snapshot)
+        fill_links(self.query_one("#links", DataTable), snapshot)
+        fill_events(self.query_one("#events", DataTable), snapshot.events,
+                    self.query_one("#event-search", Input).value)
+        outcomes = self.query_one("#outcomes", DataTable)
+        outcomes.clear(columns=True)
+        outcomes.add_columns("outcome", "so far")
+        for name, value in snapshot.outcomes:
+            outcomes.add_row(name, format_value(value), key=name)
+
+    @on(Input.Changed, "#event-search")
+    def _search(self, event: Input.Changed) -> None:
+        fill_events(self.query_one("#events", DataTable), self.snapshot.events, event.value)
+
+    def show_error(self, where: str, message: str) -> None:
+        self.query_one(f"#{where}-error", Label).update(message)
+
+    @on(Button.Pressed, "#fire")
+    def _fire(self) -> None:
+        kind = self.query_one("#inject-kind", Select).value
+        description = self.query_one("#inject-description", Input).value.strip()
+        rationale = self.query_one("#inject-rationale", Input).value.strip()
+        if kind is Select.NULL:
+            self.show_error("inject", "choose an event (or a custom one)")
+            return
+        if kind == CUSTOM:
+            kind = self.query_one("#inject-custom", Input).value.strip()
+            if not kind:
+                self.show_error("inject", "a custom event needs a kind")
+                return
+        if not description:
+            description = dict(self.catalogue).get(str(kind), "")
+        if not rationale:
+            self.show_error("inject", "rationale: say why (it goes into the journal)")
+            return
+        self.show_error("inject", "")
+        self.app.inject_event(str(kind), description, rationale)  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#apply-override")
+    def _override(self) -> None:
+        indicator = self.query_one("#override-indicator", Select).value
+        text = self.query_one("#override-value", Input).value.strip()
+        rationale = self.query_one("#override-rationale", Input).value.strip()
+        if indicator is Select.NULL:
+            self.show_error("override", "choose an indicator")
+            return
+        try:
+            value = float(text)
+        except ValueError:
+            self.show_error("override", f"value: must be a number (got {text!r})")
+            return
+        if not rationale:
+            self.show_error("override", "rationale: say why (it goes into the journal)")
+            return
+        self.show_error("override", "")
+        self.app.override(str(indicator), value, rationale)  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#advance")
+    def _advance(self) -> None:
+        self.action_advance()
+
+    @on(Button.Pressed, "#rollback")
+    def _rollback(self) -> None:
+        text = self.query_one("#rollback-turn", Input).value.strip()
+        if not text.isdigit() or int(text) > self.snapshot.turn:
+            self.show_error("turns", f"turn: a whole number from 0 to {self.snapshot.turn} "
+                                     f"(got {text!r})")
+            return
+        self.show_error("turns", "")
+        self.app.confirm_rollback(int(text))  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#report")
+    def _report(self) -> None:
+        self.action_report()
+
+    def action_advance(self) -> None:
+        self.app.advance_turn()  # type: ignore[attr-defined]
+
+    def action_report(self) -> None:
+        self.app.write_report()  # type: ignore[attr-defined]
+
+    def action_save(self) -> None:
+        self.app.save_now()  # type: ignore[attr-defined]
+
+    def action_next_seat(self) -> None:
+        self.app.back_to_seats()  # type: ignore[attr-defined]
+
+    def action_help(self) -> None:
+        self.app.action_help()  # type: ignore[attr-defined]
