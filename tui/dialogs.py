@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Label, Markdown
+from textual.widgets import Button, Footer, Markdown, Static
 
 from tui.session import WHITE_CELL
 
@@ -27,11 +27,12 @@ class HandoverScreen(Screen[None]):
         self.turn = turn
 
     def compose(self) -> ComposeResult:
-        with Center(), Vertical(id="handover-box"):
-            yield Label(f"Turn {self.turn + 1}", id="handover-turn")
-            yield Label(f"Pass the terminal to {self.seat_name}.", id="handover-who")
-            yield Label("Nothing on this screen belongs to the previous seat.")
-            yield Button("I am ready", id="ready", variant="primary")
+        with Vertical(id="handover-box"):
+            yield Static(f"Turn {self.turn + 1}", id="handover-turn")
+            yield Static(f"Pass the terminal to {self.seat_name}.", id="handover-who")
+            yield Static("Nothing on this screen belongs to the previous seat. Press Enter or "
+                         "the button when the right people are at the keyboard.")
+            yield Button("I am ready", id="ready", variant="primary", compact=True)
         yield Footer()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -53,10 +54,10 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Label(self.question, id="confirm-question")
-            with Center():
-                yield Button("Yes", id="yes", variant="error")
-                yield Button("No", id="no", variant="primary")
+            yield Static(self.question, id="confirm-question")
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Yes", id="yes", variant="error", compact=True)
+                yield Button("No", id="no", variant="primary", compact=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
@@ -94,7 +95,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
             yield Markdown(HELP)
-            yield Button("Close", id="close-help")
+            yield Button("Close", id="close-help", compact=True)
 
     def on_button_pressed(self, _event: Button.Pressed) -> None:
         self.dismiss(None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.containers import Vertical
-from textual.widgets import Checkbox, Input, Label, Select
+from textual.widgets import Checkbox, Input, Select, Static
 
 from tui.session import MoveView, ParamView
 
@@ -40,19 +40,21 @@ def param_widgets(move: MoveView, prefix: str) -> list[Any]:
         label = param.description or param.name
         widget_id = f"{prefix}-{param.name}"
         if param.type == "choice":
-            widgets.append(Label(f"{param.name}: {label}"))
+            widgets.append(Static(f"{param.name}: {label}", classes="param-label"))
             has_default = param.default is not None
             widgets.append(Select([(choice, choice) for choice in param.choices],
                                   value=param.default if has_default else Select.NULL,
-                                  id=widget_id, allow_blank=not has_default))
+                                  id=widget_id, allow_blank=not has_default, compact=True))
         elif param.type == "boolean":
             widgets.append(Checkbox(f"{param.name}: {label}", value=bool(param.default),
-                                    id=widget_id))
+                                    id=widget_id, compact=True))
         else:
-            widgets.append(Label(f"{param.name}: {label} ({_hint(param)})"))
+            widgets.append(Static(f"{param.name}: {label} ({_hint(param)})",
+                                  classes="param-label"))
             widgets.append(Input(value="" if param.default is None else f"{param.default:g}",
                                  placeholder=_hint(param), id=widget_id,
-                                 type="integer" if param.type == "integer" else "number"))
+                                 type="integer" if param.type == "integer" else "number",
+                                 compact=True))
     return widgets
 
 

@@ -25,9 +25,10 @@ from wargame.text import format_value
 
 
 def status_line(snapshot: Snapshot, title: str) -> str:
-    state = "game over" if snapshot.over else f"turn {snapshot.turn + 1} being played"
-    return (f"{title} · {snapshot.scenario} · week {snapshot.week:g} of "
-            f"{snapshot.horizon_weeks:g} · {snapshot.date} · {state}")
+    """Seat, turn, time, then the scenario (last, so a narrow terminal cuts only that)."""
+    state = "game over" if snapshot.over else f"turn {snapshot.turn + 1}"
+    return (f"{title} · {state} · week {snapshot.week:g}/{snapshot.horizon_weeks:g} · "
+            f"{snapshot.date} · {snapshot.scenario}")
 
 
 def fill_indicators(table: DataTable, snapshot: Snapshot) -> None:
@@ -82,22 +83,23 @@ class SeatScreen(Screen[None]):
                     yield Label("Supply network: restricted or cut links")
                     yield DataTable(id="links", cursor_type="row")
             with TabPane("Events", id="events-tab"):
-                yield Input(placeholder="search the events you have seen", id="event-search")
+                yield Input(placeholder="search the events you have seen", id="event-search",
+                            compact=True)
                 yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
             with TabPane("Moves", id="moves"), Horizontal():
                 with VerticalScroll(id="move-form"):
                     yield Select([(f"{m.kind} (lag {m.lag_weeks:g} wk)" if m.lag_weeks
                                    else m.kind, m.kind) for m in self.snapshot.moves],
-                                 prompt="choose a move", id="move-kind")
+                                 prompt="choose a move", id="move-kind", compact=True)
                     yield Static("", id="move-description")
                     yield Vertical(id="move-params")
-                    yield Label("", id="move-error", classes="error")
-                    yield Button("Submit the move", id="submit", variant="primary")
+                    yield Static("", id="move-error", classes="error")
+                    yield Button("Submit the move", id="submit", variant="primary", compact=True)
                 with Vertical(id="pending-pane"):
                     yield Label("Your pending moves")
                     yield DataTable(id="pending", cursor_type="row")
-                    yield Button("Withdraw the selected move", id="withdraw")
-                    yield Button("End my turn", id="end-turn", variant="warning")
+                    yield Button("Withdraw the selected move", id="withdraw", compact=True)
+                    yield Button("End my turn", id="end-turn", variant="warning", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -112,14 +114,14 @@ class SeatScreen(Screen[None]):
                     self.query_one("#event-search", Input).value)
         pending = self.query_one("#pending", DataTable)
         pending.clear(columns=True)
-        pending.add_columns("id", "move", "parameters", "status")
+        pending.add_columns("takes effect", "move")
         for move in snapshot.pending:
             if move.status == "submitted":
-                status = (f"submitted: effective {move.lag_weeks:g} weeks after the turn ends"
-                          if move.lag_weeks else "submitted: takes effect when the turn ends")
+                when = f"turn end+{move.lag_weeks:g} wk" if move.lag_weeks else "at turn end"
             else:
-                status = f"announced: effective in {move.effective_in:g} weeks"
-            pending.add_row(move.id, move.kind, move.params or "-", status, key=move.id)
+                when = f"in {move.effective_in:g} wk"
+            label = f"{move.id} {move.kind}" + (f" ({move.params})" if move.params else "")
+            pending.add_row(when, label, key=move.id)
 
     @on(Input.Changed, "#event-search")
     def _search(self, event: Input.Changed) -> None:
@@ -134,7 +136,7 @@ class SeatScreen(Screen[None]):
         move = self._chosen_move()
         container = self.query_one("#move-params", Vertical)
         await container.remove_children()
-        self.query_one("#move-error", Label).update("")
+        self.query_one("#move-error", Static).update("")
         if move is None:
             self.query_one("#move-description", Static).update("")
             return
@@ -146,7 +148,7 @@ class SeatScreen(Screen[None]):
 
     @on(Button.Pressed, "#submit")
     def _submit(self) -> None:
-        error = self.query_one("#move-error", Label)
+        error = self.query_one("#move-error", Static)
         move = self._chosen_move()
         if move is None:
             error.update("choose a move first")
@@ -160,7 +162,7 @@ class SeatScreen(Screen[None]):
         self.app.submit_move(self.seat, move.kind, params)  # type: ignore[attr-defined]
 
     def show_error(self, message: str) -> None:
-        self.query_one("#move-error", Label).update(message)
+        self.query_one("#move-error", Static).update(message)
 
     @on(Button.Pressed, "#withdraw")
     def _withdraw(self) -> None:

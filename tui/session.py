@@ -157,7 +157,8 @@ class Session:
     def resume(cls, save_path: Path) -> Session:
         """Rebuild the game from its journal, checking it replays exactly."""
         game = Game.replay(Journal.load(save_path), verify=True)
-        return cls(game, save_path, tuple(game.human_teams))
+        humans = set(game.human_teams)
+        return cls(game, save_path, tuple(team for team in game.teams if team in humans))
 
     # ---- acting (call from the engine worker only) -------------------------------------------
 

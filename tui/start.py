@@ -7,9 +7,9 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
 from tui.session import Session, shipped
 from wargame import WargameError
@@ -32,22 +32,19 @@ class StartScreen(Screen[None]):
             yield Label("Scenario (shipped)")
             names = shipped()
             yield Select([(name, name) for name in names], id="scenario",
-                         value=self.initial if self.initial in names else Select.NULL)
+                         value=self.initial if self.initial in names else Select.NULL, compact=True)
             yield Label("…or a scenario file")
             yield Input(value="" if self.initial in names else self.initial,
-                        placeholder="path/to/scenario.yaml", id="scenario-file")
-            yield Label("", id="scenario-info")
+                        placeholder="path/to/scenario.yaml", id="scenario-file", compact=True)
+            yield Static("", id="scenario-info")
             yield Label("Seats played by people (the others follow their doctrines)")
             yield Vertical(id="seats")
-            with Horizontal(id="start-row"):
-                with Vertical():
-                    yield Label("Seed")
-                    yield Input(value=str(self.seed), type="integer", id="seed")
-                with Vertical():
-                    yield Label("Save file (autosaved every turn)")
-                    yield Input(value=str(self.save), id="save")
-            yield Label("", id="start-error", classes="error")
-            yield Button("Start the game", id="start-button", variant="primary")
+            yield Label("Seed")
+            yield Input(value=str(self.seed), type="integer", id="seed", compact=True)
+            yield Label("Save file (autosaved every turn and every facilitator action)")
+            yield Input(value=str(self.save), id="save", compact=True)
+            yield Static("", id="start-error", classes="error")
+            yield Button("Start the game", id="start-button", variant="primary", compact=True)
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -69,7 +66,7 @@ class StartScreen(Screen[None]):
         path = self.query_one("#scenario-file", Input).value.strip()
         select = self.query_one("#scenario", Select)
         choice = path or (None if select.value is Select.NULL else str(select.value))
-        error = self.query_one("#start-error", Label)
+        error = self.query_one("#start-error", Static)
         seats = self.query_one("#seats", Vertical)
         await seats.remove_children()
         self.scenario = None
@@ -82,11 +79,11 @@ class StartScreen(Screen[None]):
             return
         error.update("")
         meta = self.scenario.meta
-        self.query_one("#scenario-info", Label).update(
+        self.query_one("#scenario-info", Static).update(
             f"{meta.name}: {meta.horizon_weeks:g} weeks from {meta.start}, "
             f"turns of {meta.turn_weeks:g} weeks")
         await seats.mount_all(Checkbox(f"{team.name} ({team_id})", value=index == 0,
-                                 id=f"seat-{team_id}")
+                                 id=f"seat-{team_id}", compact=True)
                         for index, (team_id, team) in enumerate(self.scenario.teams.items()))
 
     @on(Button.Pressed, "#start-button")
@@ -94,7 +91,7 @@ class StartScreen(Screen[None]):
         self.action_start()
 
     def action_start(self) -> None:
-        error = self.query_one("#start-error", Label)
+        error = self.query_one("#start-error", Static)
         if self.scenario is None:
             error.update("choose a scenario that loads first")
             return

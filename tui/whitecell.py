@@ -50,35 +50,39 @@ class WhiteCellScreen(Screen[None]):
                     yield DataTable(id="outcomes", cursor_type="row")
                     yield DataTable(id="links", cursor_type="row")
             with TabPane("Events", id="events-tab"):
-                yield Input(placeholder="search every event", id="event-search")
+                yield Input(placeholder="search every event", id="event-search", compact=True)
                 yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
             with TabPane("Inject", id="inject"), VerticalScroll():
                 yield Label("Event to fire now (visible to every team)")
                 yield Select([*((f"{kind}: {text[:60]}", kind) for kind, text in self.catalogue),
                               ("a custom event...", CUSTOM)], prompt="choose an event",
-                             id="inject-kind")
-                yield Input(placeholder="custom event kind (lower_case)", id="inject-custom")
-                yield Input(placeholder="what happens (one sentence)", id="inject-description")
+                             id="inject-kind", compact=True)
+                yield Input(placeholder="custom event kind (lower_case)", id="inject-custom",
+                            compact=True)
+                yield Input(placeholder="what happens (one sentence)", id="inject-description",
+                            compact=True)
                 yield Input(placeholder="rationale (recorded in the journal)",
-                            id="inject-rationale")
-                yield Label("", id="inject-error", classes="error")
-                yield Button("Fire the inject", id="fire", variant="primary")
+                            id="inject-rationale", compact=True)
+                yield Static("", id="inject-error", classes="error")
+                yield Button("Fire the inject", id="fire", variant="primary", compact=True)
             with TabPane("Override", id="override"), VerticalScroll():
                 yield Label("Set an indicator to a value (an adjudication)")
                 yield Select([(view.label, view.name) for view in self.snapshot.indicators],
-                             prompt="choose an indicator", id="override-indicator")
-                yield Input(placeholder="new value", type="number", id="override-value")
+                             prompt="choose an indicator", id="override-indicator", compact=True)
+                yield Input(placeholder="new value", type="number", id="override-value",
+                            compact=True)
                 yield Input(placeholder="rationale (recorded in the journal)",
-                            id="override-rationale")
-                yield Label("", id="override-error", classes="error")
-                yield Button("Override", id="apply-override", variant="warning")
+                            id="override-rationale", compact=True)
+                yield Static("", id="override-error", classes="error")
+                yield Button("Override", id="apply-override", variant="warning", compact=True)
             with TabPane("Turns", id="turns"), VerticalScroll():
-                yield Button("Advance to the end of the turn", id="advance", variant="primary")
+                yield Button("Advance to the end of the turn", id="advance", variant="primary",
+                             compact=True)
                 yield Label("Roll back to the end of turn (0 = the start)")
-                yield Input(placeholder="turn", type="integer", id="rollback-turn")
-                yield Label("", id="turns-error", classes="error")
-                yield Button("Roll back...", id="rollback", variant="error")
-                yield Button("Write the after-action report", id="report")
+                yield Input(placeholder="turn", type="integer", id="rollback-turn", compact=True)
+                yield Static("", id="turns-error", classes="error")
+                yield Button("Roll back...", id="rollback", variant="error", compact=True)
+                yield Button("Write the after-action report", id="report", compact=True)
                 yield Label("", id="turns-info")
         yield Footer()
 
@@ -103,7 +107,7 @@ class WhiteCellScreen(Screen[None]):
         fill_events(self.query_one("#events", DataTable), self.snapshot.events, event.value)
 
     def show_error(self, where: str, message: str) -> None:
-        self.query_one(f"#{where}-error", Label).update(message)
+        self.query_one(f"#{where}-error", Static).update(message)
 
     @on(Button.Pressed, "#fire")
     def _fire(self) -> None:
