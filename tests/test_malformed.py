@@ -4,11 +4,13 @@ Scenario cases are files in tests/malformed/: the first line of each says
 ``# expect: <message>`` with ``{file}`` for the file's path and ``{dir}`` for its folder, so adding
 a case is adding a file. Move cases are files in tests/malformed/moves/, the same
 way: a ``move:`` submitted to (or a ``withdraw:`` of an id from) a real game of ``scenario:``
-(default escalation-ladder) must be refused with its message and change nothing.
+(default escalation-ladder) must be refused with its message and change nothing. Journals are
+JSON lines, tampered in code below; too-large files are made at test time.
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +19,17 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT
-from wargame import Game, MoveError, ScenarioError, WargameError, load_scenario, load_scenario_text
+from wargame import (
+    Game,
+    GameStateError,
+    Journal,
+    JournalError,
+    MoveError,
+    ScenarioError,
+    WargameError,
+    load_scenario,
+    load_scenario_text,
+)
 from wargame.economy.spec import load_world
 from wargame.errors import InputTableError
 from wargame.scenario.loader import shipped_scenarios
@@ -125,3 +137,57 @@ def test_world_files_get_the_same_located_messages(tmp_path: Path):
         load_world(world)
     assert str(caught.value) == (f"{world}:2: not UTF-8 text: byte 0xe9 cannot be decoded "
                                  "(save the file as UTF-8)")
+
+
+def _saved_journal_lines() -> list[str]:
+    game = Game(load_scenario("escalation-ladder"), seed=5, human_teams=("us",))
+    game.submit({"team": "us", "kind": "tighten_controls", "params": {"levels": 2}})
+    game.advance()
+    return list(game.journal.lines())
+
+
+def _with_header(lines: list[str], change) -> str:
+    header = json.loads(lines[0])
+    change(header)
+    return "\n".join([json.dumps(header), *lines[1:]]) + "\n"
+
+
+JOURNAL_CASES = [
+    pytest.param(lambda lines: lines[0] + "\n" + "[" * 100_000 + "]" * 100_000 + "\n",
+                 "j.jsonl:2: damaged journal: not JSON (nested too deeply)", id="deep-json"),
+    pytest.param(lambda lines: "[" * 100_000 + "\n",
+                 "j.jsonl:1: not a wargame journal (line 1 is not JSON)", id="deep-header"),
+    pytest.param(lambda lines: lines[0] + '\n{"record":"advance","turn":' + "9" * 5000 + "}\n",
+                 "j.jsonl:2: damaged journal: not JSON (number too long)", id="number-too-long"),
+    pytest.param(lambda lines: _with_header(lines, lambda h: h.update(seed=-1)),
+                 "j.jsonl:1: damaged header: seed: must be ≥ 0 (got -1)", id="negative-seed"),
+    pytest.param(lambda lines: _with_header(lines, lambda h: h.update(spawn_key=[2, -1])),
+                 "j.jsonl:1: damaged header: spawn_key[1]: must be ≥ 0 (got -1)",
+                 id="negative-spawn-key"),
+    pytest.param(lambda lines: _with_header(
+                     lines, lambda h: h["scenario"]["meta"].update(horizon_weeks=[1])),
+                 "the journal's scenario does not validate: scenario.meta.horizon_weeks: must be "
+                 "a number (got [1])", id="scenario-does-not-validate"),
+    pytest.param(lambda lines: _with_header(
+                     lines, lambda h: h["scenario"]["meta"].update(horizon_weeks=40)),
+                 "the journal's scenario does not match its recorded hash (edited or damaged)",
+                 id="scenario-edited"),
+]
+
+
+@pytest.mark.parametrize(("tamper", "message"), JOURNAL_CASES)
+def test_tampered_journal_gets_its_exact_message(tamper, message):
+    with pytest.raises(JournalError) as caught:
+        Game.replay(Journal.parse(tamper(_saved_journal_lines()), "j.jsonl"))
+    assert str(caught.value) == message
+
+
+def test_a_negative_seed_is_the_users_error_not_numpys():
+    with pytest.raises(GameStateError) as caught:
+        Game(load_scenario("escalation-ladder"), seed=-1)
+    assert str(caught.value) == ("seed and spawn key must be whole numbers ≥ 0 (got seed -1, "
+                                 "spawn key ())")
+    done = subprocess.run([sys.executable, "-m", "wargame", "run", "escalation-ladder",
+                           "--seed", "-1"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr.strip()) == (
+        1, "error: seed and spawn key must be whole numbers ≥ 0 (got seed -1, spawn key ())")

@@ -128,8 +128,8 @@ def parse_yaml(text: str, file: str, error: type[E] = ScenarioError) -> Located:
             try:
                 return loader.construct_object(node, deep=True)
             except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date: 2022-02-30
-                raise error(Issue(f"invalid value {node.value!r}: {exc}", format_path(path),
-                                  file, node.start_mark.line + 1)) from None
+                raise error(Issue(f"invalid value {_show(node.value)}: {_reason(exc)}",
+                                  format_path(path), file, node.start_mark.line + 1)) from None
 
         data = build(node, ()) if node is not None else None
     except yaml.YAMLError as exc:
@@ -173,6 +173,13 @@ def _data_path(data: Any, loc: Path_) -> Path_:
             result.append(part)
             current = None
     return tuple(result)
+
+
+def _reason(exc: Exception) -> str:
+    """Python's words for a value it cannot build, minus advice meant for programmers."""
+    if "integer string conversion" in str(exc):
+        return "a whole number may have at most 4300 digits"
+    return str(exc)
 
 
 def _show(value: Any) -> str:

@@ -24,7 +24,7 @@ from wargame.engine.economy_link import EconomyLink
 from wargame.engine.effects import EffectCompiler, EffectFn
 from wargame.engine.events import Cause, Event, Move, MoveOption, PendingMove
 from wargame.engine.journal import FORMAT, FORMAT_VERSION, Journal
-from wargame.engine.rng import RandomStreams
+from wargame.engine.rng import RandomStreams, checked_seed
 from wargame.engine.whitecell import WhiteCell
 from wargame.errors import GameStateError, Issue, MoveError
 from wargame.scenario.conditions import COMPARATORS, Predicate, compile_condition
@@ -76,8 +76,7 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
     def __init__(self, scenario: Scenario, seed: int = 0, *, human_teams: Iterable[str] = (),
                  spawn_key: tuple[int, ...] = ()) -> None:
         self.scenario = scenario
-        self.seed = int(seed)
-        self.spawn_key = tuple(int(k) for k in spawn_key)
+        self.seed, self.spawn_key = checked_seed(seed, spawn_key)
         self.human_teams = tuple(sorted(set(human_teams)))
         for team in self.human_teams:
             if team not in scenario.teams:
@@ -579,7 +578,8 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
         humans = tuple(sorted(set(human_teams)))
         for team in humans:
             self._check_team(team, "human_teams")
-        self.streams.reseed(int(seed), tuple(int(k) for k in spawn_key))
+        seed, spawn_key = checked_seed(seed, spawn_key)
+        self.streams.reseed(seed, spawn_key)
         self.human_teams = humans
         for rules in self.rules_by_kind.values():
             for rule in rules:

@@ -31,6 +31,7 @@ from wargame.engine.journal import Journal
 from wargame.errors import GameStateError, JournalError, WargameError
 from wargame.scenario.loader import scenario_hash
 from wargame.scenario.schema import EventSpec, Scenario
+from wargame.yamlio import issues_from_validation
 
 
 class Game:
@@ -197,8 +198,9 @@ class Game:
         try:
             scenario = Scenario.model_validate(header["scenario"])
         except ValidationError as exc:
-            raise JournalError(f"the journal's scenario does not validate: "
-                               f"{exc.errors(include_url=False)[0]['msg']}") from None
+            first = issues_from_validation(exc, header["scenario"])[0]
+            raise JournalError(f"the journal's scenario does not validate: scenario.{first}") \
+                from None
         if scenario_hash(scenario) != header["scenario_hash"]:
             raise JournalError("the journal's scenario does not match its recorded hash "
                                "(edited or damaged)")

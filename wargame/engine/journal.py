@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import Field, NonNegativeInt, TypeAdapter, ValidationError
 
 from wargame.errors import JournalError
 from wargame.scenario.base import Model
@@ -48,8 +48,8 @@ class HeaderRecord(Model):
     format: Literal["wargame-journal"]
     format_version: int
     engine: str
-    seed: int
-    spawn_key: list[int] = []
+    seed: NonNegativeInt
+    spawn_key: list[NonNegativeInt] = []
     human_teams: list[str] = []
     scenario_hash: str
     scenario: dict[str, Any]
@@ -87,8 +87,8 @@ class ForkRecord(Model):
 
     record: Literal["fork"]
     turn: int
-    seed: int
-    spawn_key: list[int]
+    seed: NonNegativeInt
+    spawn_key: list[NonNegativeInt]
     human_teams: list[str]
 
 
@@ -209,7 +209,7 @@ class Journal:
             raise JournalError(f"{name}: empty file, not a wargame journal")
         try:
             header = json.loads(lines[0])
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # RecursionError: nested thousands deep
             raise JournalError(f"{name}:1: not a wargame journal (line 1 is not JSON)") from None
         if not isinstance(header, dict) or header.get("format") != FORMAT:
             raise JournalError(f"{name}:1: not a wargame journal (no '{FORMAT}' header)")
@@ -226,6 +226,10 @@ class Journal:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise JournalError(f"{name}:{number}: damaged journal: not JSON ({exc.msg})") \
+                    from None
+            except (ValueError, RecursionError) as exc:  # a number of 4300+ digits; deep nesting
+                why = "nested too deeply" if isinstance(exc, RecursionError) else "number too long"
+                raise JournalError(f"{name}:{number}: damaged journal: not JSON ({why})") \
                     from None
             try:
                 _BODY.validate_python(record)

@@ -81,9 +81,12 @@ def _fmt(value: object) -> str:
     ``true``, ``false`` as YAML and JSON spell them (moves arrive as either)."""
     if value is None or isinstance(value, bool):
         return "null" if value is None else str(value).lower()
+    if isinstance(value, int) and abs(value) >= 10**50:  # str() refuses past 4300 digits
+        return f"a whole number of about {int(value.bit_length() * math.log10(2)) + 1} digits"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return repr(value) if isinstance(value, str) else str(value)
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def check_param(spec: ParamSpec, value: object) -> tuple[ParamValue | None, str | None]:
@@ -105,7 +108,10 @@ def check_param(spec: ParamSpec, value: object) -> tuple[ParamValue | None, str 
                 return None, f"must be a whole number (got {_fmt(value)})"
             value = int(value)
     else:
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:  # an int beyond any float: as good as infinite
+            return None, f"must be a finite number (got {_fmt(value)})"
         if not math.isfinite(value):
             return None, f"must be a finite number (got {_fmt(value)})"
     if spec.min is not None and value < spec.min:
