@@ -390,7 +390,7 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
         return options
 
     def _check_team(self, team: object, path: str) -> None:
-        if team not in self.scenario.teams:
+        if not isinstance(team, str) or team not in self.scenario.teams:
             raise MoveError(Issue(f"unknown team {team!r} (expected one of: "
                                   f"{', '.join(self.teams)})", path))
 
@@ -452,6 +452,8 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
                 self.journal.append({"record": "withdraw", "move": move_id,
                                      "turn": self.playing})
                 return
+        if not isinstance(move_id, str):  # ids come from clients as JSON: anything at all
+            raise MoveError(Issue(f"a move id is text like 'm1' (got {move_id!r})", "move"))
         if move_id in self.announced:
             raise MoveError(Issue(f"move {move_id} was announced at the turn's start and can no "
                                   "longer be withdrawn", "move"))
