@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from functools import cache
 
-from wargame import Game, load_scenario, shipped_scenarios
+from wargame import Game, Scenario, load_scenario, shipped_scenarios
 
 
 def default_params(option) -> dict:
@@ -28,9 +29,16 @@ def default_params(option) -> dict:
     return params
 
 
+@cache
+def _scenario(scenario_name: str) -> Scenario:
+    """Each scenario parsed once a process: scenarios are frozen, and parsing the library's
+    1100-line base dominated a game (20 seeds x every scenario x 3 processes)."""
+    return load_scenario(scenario_name)
+
+
 def play(scenario_name: str, seed: int, *, human: bool = True) -> Game:
     """Play a whole game: human teams submit one legal move a turn in rotation."""
-    scenario = load_scenario(scenario_name)
+    scenario = _scenario(scenario_name)
     teams = list(scenario.teams)
     game = Game(scenario, seed=seed, human_teams=teams[:1] if human else ())
     while not game.over:
