@@ -394,6 +394,13 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
             raise MoveError(Issue(f"unknown team {team!r} (expected one of: "
                                   f"{', '.join(self.teams)})", path))
 
+    def _check_indicator(self, indicator: object, path: str) -> int:
+        """The indicator's position; a name the scenario lacks is the caller's error."""
+        if not isinstance(indicator, str) or indicator not in self.index:
+            raise MoveError(Issue(f"unknown indicator {indicator!r} (expected one of: "
+                                  f"{', '.join(self.indicator_ids)})", path))
+        return self.index[indicator]
+
     def _parse_move(self, move: Move | dict[str, Any]) -> Move:
         if isinstance(move, Move):
             return move
@@ -602,7 +609,7 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
 
     def indicator_history(self, indicator: str, team: str | None = None
                           ) -> list[tuple[float, float]]:
-        position = self.index[indicator]
+        position = self._check_indicator(indicator, "indicator")
         history = self.history
         if team is not None:
             self._check_team(team, "team")

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from wargame.engine.events import Cause, Event, Move
 from wargame.errors import Issue, MoveError
+from wargame.scenario.params import format_value
 from wargame.scenario.references import References
 from wargame.scenario.schema import EventSpec
 from wargame.yamlio import format_path, issues_from_validation
@@ -59,13 +60,10 @@ class WhiteCell:
         return move_id
 
     def override(self, indicator: str, value: float, rationale: str) -> Event:
-        if indicator not in self.index:
-            raise MoveError(Issue(f"unknown indicator {indicator!r} (expected one of: "
-                                  f"{', '.join(self.indicator_ids)})", "indicator"))
-        position = self.index[indicator]
-        if isinstance(value, bool) or not isinstance(value, int | float) or \
-                not math.isfinite(value):
-            raise MoveError(Issue(f"must be a finite number (got {value!r})", "value"))
+        position = self._check_indicator(indicator, "indicator")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
+            raise MoveError(Issue(f"must be a finite number (got {format_value(value)})",
+                                  "value"))
         low, high = self.low[position], self.high[position]
         if not low <= value <= high:
             raise MoveError(Issue(f"must be within the indicator's bounds [{low:g}, {high:g}] "
@@ -78,3 +76,11 @@ class WhiteCell:
                             "rationale": rationale})
         self.set_indicator(position, float(value), event.id)
         return event
+
+
+def _finite(value: float) -> bool:
+    """``math.isfinite``, taking an int beyond any float (``10**400``) as infinite, not a crash."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False

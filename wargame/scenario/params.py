@@ -76,7 +76,7 @@ ParamSpec = Annotated[
 ]
 
 
-def _fmt(value: object) -> str:
+def format_value(value: object) -> str:
     """Show a value as the author wrote it: ``2`` not ``2.0``, strings quoted, and ``null``,
     ``true``, ``false`` as YAML and JSON spell them (moves arrive as either)."""
     if value is None or isinstance(value, bool):
@@ -94,30 +94,30 @@ def check_param(spec: ParamSpec, value: object) -> tuple[ParamValue | None, str 
     if isinstance(spec, BooleanParam):
         if isinstance(value, bool):
             return value, None
-        return None, f"must be true or false (got {_fmt(value)})"
+        return None, f"must be true or false (got {format_value(value)})"
     if isinstance(spec, ChoiceParam):
         if isinstance(value, str) and value in spec.choices:
             return value, None
-        return None, f"must be one of: {', '.join(spec.choices)} (got {_fmt(value)})"
+        return None, f"must be one of: {', '.join(spec.choices)} (got {format_value(value)})"
     if isinstance(value, bool) or not isinstance(value, int | float):
         kind = "a whole number" if isinstance(spec, IntegerParam) else "a number"
-        return None, f"must be {kind} (got {_fmt(value)})"
+        return None, f"must be {kind} (got {format_value(value)})"
     if isinstance(spec, IntegerParam):
         if isinstance(value, float):
             if not value.is_integer():
-                return None, f"must be a whole number (got {_fmt(value)})"
+                return None, f"must be a whole number (got {format_value(value)})"
             value = int(value)
     else:
         try:
             value = float(value)
         except OverflowError:  # an int beyond any float: as good as infinite
-            return None, f"must be a finite number (got {_fmt(value)})"
+            return None, f"must be a finite number (got {format_value(value)})"
         if not math.isfinite(value):
-            return None, f"must be a finite number (got {_fmt(value)})"
+            return None, f"must be a finite number (got {format_value(value)})"
     if spec.min is not None and value < spec.min:
-        return None, f"must be ≥ {_fmt(spec.min)} (got {_fmt(value)})"
+        return None, f"must be ≥ {format_value(spec.min)} (got {format_value(value)})"
     if spec.max is not None and value > spec.max:
-        return None, f"must be ≤ {_fmt(spec.max)} (got {_fmt(value)})"
+        return None, f"must be ≤ {format_value(spec.max)} (got {format_value(value)})"
     return value, None
 
 
@@ -130,7 +130,8 @@ def check_params(
     problems as (path relative to ``params``, message).
     """
     if not isinstance(params, dict):
-        return {}, [((), f"must be a mapping of parameter names to values (got {_fmt(params)})")]
+        return {}, [((), "must be a mapping of parameter names to values "
+                         f"(got {format_value(params)})")]
     problems: list[tuple[tuple[str | int, ...], str]] = []
     for name in params:
         if name not in specs:
