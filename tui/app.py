@@ -99,6 +99,7 @@ class WargameApp(App[None]):
         if self.session is None:
             return
         self.current_seat = None
+        self.clear_notifications()  # a toast from the last seat must not show to the next
         self._show(HandoverScreen(seat, seat_title(seat, self.team_names),
                                   self.session.game.turn))
 

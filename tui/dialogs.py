@@ -18,10 +18,11 @@ def seat_title(seat: str, names: dict[str, str]) -> str:
 class HandoverScreen(Screen[None]):
     """Between seats: shows nothing of the previous team, so teams can share a terminal."""
 
+    AUTO_FOCUS = "#ready"
     BINDINGS = [Binding("enter", "ready", "I am ready", id="handover.ready")]
 
     def __init__(self, seat: str, title: str, turn: int) -> None:
-        super().__init__(id="handover")
+        super().__init__()
         self.seat = seat
         self.seat_name = title
         self.turn = turn
@@ -49,7 +50,7 @@ class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [Binding("escape", "no", "Cancel", id="confirm.cancel")]
 
     def __init__(self, question: str) -> None:
-        super().__init__(id="confirm")
+        super().__init__()
         self.question = question
 
     def compose(self) -> ComposeResult:

@@ -31,9 +31,24 @@ def status_line(snapshot: Snapshot, title: str) -> str:
             f"{snapshot.date} · {snapshot.scenario}")
 
 
+def _same_rows(table: DataTable, keys: list[str], columns: tuple[str, ...]) -> bool:
+    return (len(table.columns) == len(columns) and table.row_count == len(keys)
+            and [row.value for row in table.rows] == keys)
+
+
 def fill_indicators(table: DataTable, snapshot: Snapshot) -> None:
+    """Update the values in place when the rows are the same (a turn's usual case): rebuilding a
+    table of sixty rows costs a full layout, updating cells does not."""
+    columns = ("indicator", "value", "unit", "so far")
+    keys = [view.name for view in snapshot.indicators]
+    if _same_rows(table, keys, columns):
+        for view in snapshot.indicators:
+            table.update_cell(view.name, "value", format_value(view.value))
+            table.update_cell(view.name, "so far", sparkline(view.history))
+        return
     table.clear(columns=True)
-    table.add_columns("indicator", "value", "unit", "so far")
+    for column in columns:
+        table.add_column(column, key=column)
     for view in snapshot.indicators:
         table.add_row(view.label, format_value(view.value), view.unit, sparkline(view.history),
                       key=view.name)
@@ -52,8 +67,15 @@ def fill_events(table: DataTable, events: tuple[EventView, ...], query: str = ""
 
 
 def fill_links(table: DataTable, snapshot: Snapshot) -> None:
+    columns = ("supply link", "status")
+    keys = [link.edge for link in snapshot.links]
+    if _same_rows(table, keys, columns):
+        for link in snapshot.links:
+            table.update_cell(link.edge, "status", link.status)
+        return
     table.clear(columns=True)
-    table.add_columns("supply link", "status")
+    for column in columns:
+        table.add_column(column, key=column)
     for link in snapshot.links:
         table.add_row(link.edge, link.status, key=link.edge)
 
@@ -61,6 +83,7 @@ def fill_links(table: DataTable, snapshot: Snapshot) -> None:
 class SeatScreen(Screen[None]):
     """One team's view. Everything shown comes from a snapshot taken for this seat."""
 
+    AUTO_FOCUS = "#move-kind"
     BINDINGS = [
         Binding("ctrl+e", "end_turn", "End my turn", id="seat.end_turn"),
         Binding("ctrl+w", "white_cell", "White cell", id="seat.white_cell"),
@@ -69,7 +92,7 @@ class SeatScreen(Screen[None]):
     ]
 
     def __init__(self, seat: str, title: str, snapshot: Snapshot) -> None:
-        super().__init__(id=f"seat-{seat}")
+        super().__init__()
         self.seat = seat
         self.seat_name = title
         self.snapshot = snapshot

@@ -17,10 +17,11 @@ from wargame.scenario.schema import Scenario
 
 
 class StartScreen(Screen[None]):
+    AUTO_FOCUS = "#scenario"
     BINDINGS = [Binding("ctrl+g", "start", "Start the game", id="start.start")]
 
     def __init__(self, scenario: str | None, seed: int, save: Path) -> None:
-        super().__init__(id="start")
+        super().__init__()
         self.initial = scenario or "status-quo-2022"
         self.seed = seed
         self.save = save

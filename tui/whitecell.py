@@ -27,6 +27,7 @@ CUSTOM = "__custom__"
 
 
 class WhiteCellScreen(Screen[None]):
+    AUTO_FOCUS = "#indicators"
     BINDINGS = [
         Binding("ctrl+a", "advance", "Advance the turn", id="white.advance"),
         Binding("ctrl+r", "report", "Report", id="white.report"),
@@ -36,7 +37,7 @@ class WhiteCellScreen(Screen[None]):
     ]
 
     def __init__(self, snapshot: Snapshot, catalogue: list[tuple[str, str]]) -> None:
-        super().__init__(id="white-cell")
+        super().__init__()
         self.snapshot = snapshot
         self.catalogue = catalogue
         """(event kind, description) the facilitator can fire as injects."""
@@ -97,8 +98,13 @@ class WhiteCellScreen(Screen[None]):
         fill_events(self.query_one("#events", DataTable), snapshot.events,
                     self.query_one("#event-search", Input).value)
         outcomes = self.query_one("#outcomes", DataTable)
+        if outcomes.row_count == len(snapshot.outcomes) and len(outcomes.columns) == 2:
+            for name, value in snapshot.outcomes:
+                outcomes.update_cell(name, "so far", format_value(value))
+            return
         outcomes.clear(columns=True)
-        outcomes.add_columns("outcome", "so far")
+        outcomes.add_column("outcome", key="outcome")
+        outcomes.add_column("so far", key="so far")
         for name, value in snapshot.outcomes:
             outcomes.add_row(name, format_value(value), key=name)
 

@@ -1,0 +1,82 @@
+"""The real app in a real terminal (tmux): keys typed as a person would, the screen read back."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+from wargame import Game, Journal
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None,
+                                reason="tmux is not installed (CI installs it when it can)")
+
+
+class Terminal:
+    def __init__(self, command: str, cwd) -> None:
+        self.name = f"wargame-{uuid.uuid4().hex[:8]}"
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "100", "-y", "30",
+                        f"cd {cwd} && {command}"], check=True)
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *(["-l"] if literal else []),
+                        *keys], check=True)
+        time.sleep(0.4)
+
+    def screen(self) -> str:
+        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name],
+                              capture_output=True, text=True, check=True).stdout
+
+    def wait_for(self, text: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+def test_a_person_plays_a_turn_in_a_real_terminal(tmp_path):
+    command = f"{sys.executable} -m tui escalation-ladder --seed 7 --save game.jsonl"
+    terminal = Terminal(command, tmp_path)
+    try:
+        terminal.wait_for("Start the game")
+        terminal.keys("C-g")                                  # start, as the footer says
+        terminal.wait_for("Pass the terminal to United States.")
+        terminal.keys("Enter")                                # I am ready
+        terminal.wait_for("choose a move")
+        terminal.keys("Enter")                                # open the move list
+        terminal.keys("Down")
+        terminal.keys("Enter")                                # tighten_controls
+        terminal.wait_for("levels: Stringency levels added")
+        terminal.keys("Tab")
+        terminal.keys("9", literal=True)                      # out of bounds
+        terminal.keys("Tab")
+        terminal.keys("Enter")                                # submit
+        terminal.wait_for("levels: must be ≤ 3 (got 9)")      # inline, nothing submitted
+        assert "m1 tighten_controls" not in terminal.screen()
+        terminal.keys("BTab")                                 # back to the field
+        terminal.keys("2", literal=True)
+        terminal.keys("Tab")
+        terminal.keys("Enter")
+        terminal.wait_for("m1 tighten_contr")                 # pending (cut at 80 columns)
+        assert "turn end+6 wk" in terminal.screen()           # the lag, as players see it
+        terminal.keys("C-e")                                  # end the turn
+        screen = terminal.wait_for("Turn 2")
+        assert "tighten_controls" not in screen               # the hand-over shows nothing
+        terminal.keys("C-q")
+        time.sleep(1.0)
+    finally:
+        terminal.close()
+    game = Game.replay(Journal.load(tmp_path / "game.jsonl"), verify=True)
+    assert game.turn == 1
+    assert [r["kind"] for r in game.journal.records if r["record"] == "move"] == [
+        "tighten_controls"]
