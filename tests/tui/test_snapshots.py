@@ -129,3 +129,19 @@ def test_help_screen(snap_compare, tmp_path):
         await settle(pilot)
 
     assert snap_compare(app(tmp_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_the_screenshots_in_the_docs_are_the_current_snapshots():
+    """docs/img/tui-*.svg are copies of snapshots: when a screen changes, copy them again."""
+    root = Path(__file__).parent
+    shots = sorted((root.parent.parent / "docs" / "img").glob("tui-*.svg"))
+    assert len(shots) >= 8
+    for shot in shots:
+        name = shot.stem.removeprefix("tui-")
+        if "-" in name:
+            base, variant = name.rsplit("-", 1)
+            name = f"{base}[{variant}]"
+        snapshot = root / "__snapshots__" / "test_snapshots" / f"test_{name}.svg"
+        assert snapshot.exists(), f"{shot.name}: no snapshot {snapshot.name}"
+        assert shot.read_bytes() == snapshot.read_bytes(), (
+            f"{shot.name} is out of date: copy {snapshot} over it")
