@@ -167,12 +167,13 @@ def test_summary_compare_and_plot_commands(ladder_batches, tmp_path):
 
 def test_the_showcase_compares_the_three_us_postures(tmp_path):
     done = subprocess.run([sys.executable, "-m", "wargame", "showcase", "--runs", "6", "--jobs",
-                           "2", "--out", str(tmp_path / "show"), "--quiet"], cwd=ROOT,
+                           "1", "--out", str(tmp_path / "show"), "--quiet"], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     out = done.stdout
     for posture in ("small-yard-high-fence", "maximal-embargo", "weaponized-interdependence"):
         assert posture in out
     assert "US leverage at the crisis" in out and "paired by replication" in out
+    assert "frequencies with Wilson intervals" in out
     plots = list((tmp_path / "show" / "plots").glob("*.png"))
     assert len(plots) == 6

@@ -12,7 +12,7 @@ An outcome that did not happen in a run (null) is left out of its mean and count
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from statistics import NormalDist
 from typing import Any
@@ -159,15 +159,26 @@ def shares_seeds(a: Results, b: Results) -> bool:
     return all(a.manifest[key] == b.manifest[key] for key in keys) and same_fork
 
 
-def compare(batches: Sequence[Results], level: float = LEVEL) -> list[Difference]:
-    """Each batch's outcomes against the first (the baseline): difference of means with a CI."""
+def _as_shares(columns: dict[str, np.ndarray], shares: Collection[str]) -> dict[str, np.ndarray]:
+    """Outcomes named in ``shares`` become 1.0 when above zero (0.0 otherwise, nan kept), so
+    their means are frequencies: "a blockade happened" rather than "blockades a run"."""
+    return {name: np.where(np.isnan(column), np.nan, (column > 0).astype(float))
+            if name in shares else column for name, column in columns.items()}
+
+
+def compare(batches: Sequence[Results], level: float = LEVEL, shares: Collection[str] = ()
+            ) -> list[Difference]:
+    """Each batch's outcomes against the first (the baseline): difference of means with a CI.
+    Outcomes named in ``shares`` are compared as frequencies of a value above zero."""
     if len(batches) < 2:
         raise WargameError("compare needs a baseline and at least one other results directory")
     baseline = batches[0]
     base_ok, base_columns = _columns(baseline)
+    base_columns = _as_shares(base_columns, shares)
     rows = []
     for other in batches[1:]:
         ok, columns = _columns(other)
+        columns = _as_shares(columns, shares)
         paired = shares_seeds(baseline, other)
         for name, base_column in base_columns.items():
             if name not in columns:

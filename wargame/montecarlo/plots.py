@@ -4,7 +4,8 @@ outcome distributions, and differences against a baseline with their confidence 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import matplotlib
@@ -15,6 +16,7 @@ import numpy as np
 import pyarrow.compute as pc
 
 from wargame.montecarlo.analysis import compare
+from wargame.montecarlo.labels import Labels, labels_for
 from wargame.montecarlo.results import Results
 
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf"]
@@ -39,8 +41,14 @@ def _label(results: Results) -> str:
     return results.label
 
 
-def fan_chart(batches: Sequence[Results], indicator: str, path: Path) -> Path:
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def fan_chart(batches: Sequence[Results], indicator: str, path: Path,
+              labels: Labels | None = None) -> Path:
     """Median and 50% / 90% bands of an indicator over time, one colour per batch."""
+    labels = labels or labels_for(batches[0])
     figure, axes = plt.subplots(figsize=(8, 4.5), dpi=DPI, layout="constrained")
     for number, results in enumerate(batches):
         weeks, matrix = _indicator_matrix(results, indicator)
@@ -51,11 +59,12 @@ def fan_chart(batches: Sequence[Results], indicator: str, path: Path) -> Path:
         axes.fill_between(weeks, p5, p95, color=colour, alpha=0.12, linewidth=0)
         axes.fill_between(weeks, p25, p75, color=colour, alpha=0.28, linewidth=0)
         axes.plot(weeks, p50, color=colour, linewidth=1.8,
-                  label=f"{_label(results)} (median; bands 50%, 90%)")
+                  label=_label(results))
     scenario = batches[0].manifest["scenario"]["name"]
-    axes.set_title(f"{indicator} — {scenario}", fontsize=11)
+    axes.set_title(f"{labels.indicator(indicator)} [{indicator}]: median, 50% and 90% bands\n"
+                   f"{scenario}", fontsize=10)
     axes.set_xlabel("week of the game")
-    axes.set_ylabel(indicator)
+    axes.set_ylabel(_wrap(labels.indicator(indicator), 40))
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8, loc="best")
     figure.savefig(path)
@@ -63,9 +72,10 @@ def fan_chart(batches: Sequence[Results], indicator: str, path: Path) -> Path:
     return path
 
 
-def distributions(batches: Sequence[Results], path: Path, outcomes: Sequence[str] | None = None
-                  ) -> Path:
+def distributions(batches: Sequence[Results], path: Path, outcomes: Sequence[str] | None = None,
+                  labels: Labels | None = None) -> Path:
     """A histogram per outcome, batches overlaid (step outlines, so all stay visible)."""
+    labels = labels or labels_for(batches[0])
     names = list(outcomes or batches[0].outcome_names)
     columns = 3
     rows = math.ceil(len(names) / columns)
@@ -79,7 +89,7 @@ def distributions(batches: Sequence[Results], path: Path, outcomes: Sequence[str
             data.append(values[~np.isnan(values)])
         finite = [values for values in data if len(values)]
         if not finite:
-            axes.set_title(f"{name}\n(never happened)", fontsize=9)
+            axes.set_title(f"{_wrap(labels.outcome(name), 45)}\n(never happened)", fontsize=9)
             axes.set_axis_off()
             continue
         low = min(float(values.min()) for values in finite)
@@ -89,13 +99,13 @@ def distributions(batches: Sequence[Results], path: Path, outcomes: Sequence[str
             if len(values):
                 axes.hist(values, bins=bins, histtype="step", linewidth=1.6,
                           color=COLOURS[number % len(COLOURS)], label=_label(results))
-        axes.set_title(name, fontsize=9)
+        axes.set_title(_wrap(labels.outcome(name), 45), fontsize=9)
         axes.tick_params(labelsize=7)
         axes.set_ylabel("runs", fontsize=7)
     for axes in list(grid.flat)[len(names):]:
         axes.set_axis_off()
-    handles, labels = grid.flat[0].get_legend_handles_labels()
-    figure.legend(handles, labels, loc="outside lower center", ncol=min(3, len(batches)),
+    handles, names_shown = grid.flat[0].get_legend_handles_labels()
+    figure.legend(handles, names_shown, loc="outside lower center", ncol=min(3, len(batches)),
                   fontsize=8)
     figure.suptitle(f"Outcome distributions — {batches[0].manifest['scenario']['name']}",
                     fontsize=11)
@@ -105,9 +115,13 @@ def distributions(batches: Sequence[Results], path: Path, outcomes: Sequence[str
 
 
 def comparison_chart(batches: Sequence[Results], path: Path,
-                     outcomes: Sequence[str] | None = None) -> Path:
-    """Each outcome's difference from the first batch, with its 95% CI, one row per outcome."""
-    rows = [row for row in compare(batches) if outcomes is None or row.outcome in outcomes]
+                     outcomes: Sequence[str] | None = None, labels: Labels | None = None,
+                     shares: Collection[str] = ()) -> Path:
+    """Each outcome's difference from the first batch, with its 95% CI, one row per outcome
+    (outcomes in ``shares`` as differences of the frequency of a value above zero)."""
+    labels = labels or labels_for(batches[0])
+    rows = [row for row in compare(batches, shares=shares)
+            if outcomes is None or row.outcome in outcomes]
     names = list(dict.fromkeys(row.outcome for row in rows))
     variants = list(dict.fromkeys(row.variant for row in rows))
     figure, grid = plt.subplots(len(names), 1, figsize=(8, 0.75 * len(names) + 1.2), dpi=DPI,
@@ -125,12 +139,14 @@ def comparison_chart(batches: Sequence[Results], path: Path,
         axes.axvline(0, color="black", linewidth=0.8)
         axes.set_yticks([])
         axes.set_ylim(-0.8, len(variants) - 0.2)
-        axes.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=8)
+        shown = f"{name}: share of runs > 0" if name in shares else labels.outcome(name)
+        axes.set_ylabel(_wrap(shown, 30), rotation=0, ha="right", va="center",
+                        fontsize=8)
         axes.tick_params(labelsize=7)
         axes.grid(axis="x", alpha=0.3)
-    handles, labels = grid.flat[0].get_legend_handles_labels()
+    handles, names_shown = grid.flat[0].get_legend_handles_labels()
     paired = all(row.paired for row in rows)
-    figure.legend(handles, labels, loc="outside lower center", ncol=min(3, len(variants)),
+    figure.legend(handles, names_shown, loc="outside lower center", ncol=min(3, len(variants)),
                   fontsize=8)
     figure.suptitle(f"Difference from {batches[0].label} (95% CI, "
                     f"{'paired by replication' if paired else 'Welch'})", fontsize=10)
@@ -144,10 +160,11 @@ def plot_all(batches: Sequence[Results], out: Path, indicators: Sequence[str] | 
     """Fan charts for the batches' series, the outcome distributions and, for two or more
     batches, the comparison chart. Returns the files written."""
     out.mkdir(parents=True, exist_ok=True)
+    labels = labels_for(batches[0])
     written = []
     for indicator in indicators or batches[0].manifest.get("series_indicators", []):
-        written.append(fan_chart(batches, indicator, out / f"fan-{indicator}.png"))
-    written.append(distributions(batches, out / "outcomes.png"))
+        written.append(fan_chart(batches, indicator, out / f"fan-{indicator}.png", labels))
+    written.append(distributions(batches, out / "outcomes.png", labels=labels))
     if len(batches) > 1:
-        written.append(comparison_chart(batches, out / "comparison.png"))
+        written.append(comparison_chart(batches, out / "comparison.png", labels=labels))
     return written

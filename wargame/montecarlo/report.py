@@ -21,18 +21,23 @@ def interval(low: float | None, high: float | None) -> str:
 
 
 def summary_lines(rows: Sequence[OutcomeSummary]) -> list[str]:
+    """The summary table: the CI of a mean is Student's t, the share above zero Wilson's; "none"
+    counts the runs in which the outcome never happened (left out of its statistics)."""
     return table(
         ((row.outcome, str(row.n), number(row.mean), interval(row.ci_low, row.ci_high),
-          number(row.sd), number(row.p5), number(row.median), number(row.p95),
+          number(row.sd), number(row.p5), number(row.p25), number(row.median), number(row.p75),
+          number(row.p95),
           str(row.none) if row.none else "",
           "" if row.share_above_zero is None else
           f"{number(row.share_above_zero)} {interval(row.share_ci_low, row.share_ci_high)}")
          for row in rows),
-        ("outcome", "n", "mean", "95% CI", "sd", "p5", "median", "p95", "none",
-         "share > 0 [95% CI]"))
+        ("outcome", "n", "mean", "95% CI (t)", "sd", "p5", "p25", "median", "p75", "p95",
+         "none", "share > 0 [Wilson 95%]"))
 
 
 def comparison_lines(rows: Sequence[Difference]) -> list[str]:
+    """One row per outcome and variant: "paired" (common random numbers, a t interval of the
+    per-replication differences) or "Welch" (independent seeds)."""
     return table(
         ((row.outcome, row.variant, number(row.baseline_mean), number(row.variant_mean),
           number(row.difference), interval(row.ci_low, row.ci_high),

@@ -10,12 +10,14 @@ leverage at the crisis, blockade frequency, US R&D funding and smuggled chips is
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from wargame.montecarlo.analysis import compare, summarise
+from wargame.montecarlo.analysis import OutcomeSummary, compare, summarise
+from wargame.montecarlo.labels import labels_for
 from wargame.montecarlo.plots import comparison_chart, distributions, fan_chart
 from wargame.montecarlo.progress import ProgressCallback
 from wargame.montecarlo.report import interval, number
@@ -25,6 +27,8 @@ from wargame.text import table
 
 SCENARIO = "status-quo-2022"
 POSTURES = ("small-yard-high-fence", "maximal-embargo", "weaponized-interdependence")
+SHARES = frozenset({"blockades"})
+"""Outcomes shown as the share of runs in which they happened (Wilson CI), not as a mean count."""
 OUTCOMES = {
     "self_sufficiency": "China's self-sufficiency (share, Oct 2026)",
     "leverage_at_crisis": "US leverage at the crisis (1 = 2022)",
@@ -53,9 +57,12 @@ def showcase(runs: int = DEFAULT_RUNS, seed: int = 0, jobs: int | None = None,
         print(line, file=stream)
     plots = out / "plots"
     plots.mkdir(parents=True, exist_ok=True)
-    written = [fan_chart(batches, indicator, plots / f"fan-{indicator}.png") for indicator in FANS]
-    written.append(distributions(batches, plots / "outcomes.png", list(OUTCOMES)))
-    written.append(comparison_chart(batches, plots / "comparison.png", list(OUTCOMES)))
+    labels = labels_for(batches[0])
+    written = [fan_chart(batches, indicator, plots / f"fan-{indicator}.png", labels)
+               for indicator in FANS]
+    written.append(distributions(batches, plots / "outcomes.png", list(OUTCOMES), labels))
+    written.append(comparison_chart(batches, plots / "comparison.png", list(OUTCOMES), labels,
+                                    shares=SHARES))
     print(f"\nresults: {out}/<posture>/ (Parquet; `wargame summary {out}/{POSTURES[0]}`)",
           file=stream)
     print("plots:", file=stream)
@@ -68,19 +75,31 @@ def _estimate(value: float, low: float, high: float) -> str:
     return f"{number(value)} {interval(low, high)}"
 
 
+def _cell(row: OutcomeSummary, as_share: bool) -> str:
+    if as_share:
+        share, low, high = row.share_above_zero, row.share_ci_low, row.share_ci_high
+        if share is None or low is None or high is None:  # not a count: nothing to show
+            return _estimate(math.nan, math.nan, math.nan)
+        return _estimate(share, low, high)
+    return _estimate(row.mean, row.ci_low, row.ci_high)
+
+
 def comparison_table(batches: Sequence[Results], outcomes: dict[str, str]) -> list[str]:
     """Mean [95% CI] per posture, then the paired difference from the first posture."""
     summaries = [{row.outcome: row for row in summarise(results)} for results in batches]
-    differences = {(row.variant, row.outcome): row for row in compare(batches)}
+    differences = {(row.variant, row.outcome): row for row in compare(batches, shares=SHARES)}
     runs = batches[0].manifest["runs"]
     lines = ["", f"{batches[0].manifest['scenario']['name']}: {runs} replications per posture, "
              f"seed {batches[0].manifest['seed']}, the same seeds for every posture", ""]
     lines += table(
-        ((label, *(_estimate(summary[name].mean, summary[name].ci_low, summary[name].ci_high)
-                   for summary in summaries))
+        ((label, *(_cell(summary[name], name in SHARES) for summary in summaries))
          for name, label in outcomes.items()),
         ("mean [95% CI]", *(results.label for results in batches)))
-    lines += ["", f"difference from {batches[0].label}, paired by replication [95% CI]", ""]
+    lines += ["(means with Student's t intervals; frequencies with Wilson intervals)"]
+    paired = all(row.paired for row in differences.values())
+    how = ("paired by replication (common random numbers)" if paired
+           else "Welch (the batches do not share seeds)")
+    lines += ["", f"difference from {batches[0].label}, {how} [95% CI]", ""]
     rows = []
     for name, label in outcomes.items():
         cells = [differences[(results.label, name)] for results in batches[1:]]
