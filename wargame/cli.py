@@ -171,6 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
     from wargame.montecarlo.cli import add_parser as add_batch_parsers
 
     add_batch_parsers(commands)
+    try:
+        from wargame.montecarlo.analysis_cli import add_parser as add_analysis_parsers
+    except ImportError:
+        pass
+    else:
+        add_analysis_parsers(commands)
     from wargame.report import add_parser as add_report_parser
 
     add_report_parser(commands)
