@@ -159,3 +159,15 @@ def test_the_transcript_matcher_can_fail():
     assert pattern.fullmatch("ok: a.yaml (A)\ndone in 3.2 s\n")
     assert not pattern.fullmatch("ok: b.yaml (B)\ndone in 3.2 s\n")
     assert not pattern.fullmatch("ok: a.yaml (A)\ndone in 3.2 s\nextra\n")
+
+
+LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+
+
+@pytest.mark.parametrize("document", [d for d in DOCUMENTS if d.exists()],
+                         ids=lambda d: str(d.relative_to(ROOT)))
+def test_relative_links_point_at_files_that_exist(document):
+    text = document.read_text(encoding="utf-8")
+    broken = [target for target in LINK.findall(text)
+              if "://" not in target and not (document.parent / target).exists()]
+    assert not broken, f"{document.relative_to(ROOT)}: broken links {broken}"
