@@ -99,7 +99,7 @@ def test_grid_and_latin_hypercube_designs():
 
 
 def test_a_sobol_design_runs_and_gives_indices(tmp_path):
-    pytest.importorskip("SALib")
+    pytest.importorskip("SALib", reason="the sensitivity extra (SALib) is not installed")
     out = tmp_path / "sobol"
     done = subprocess.run(
         [sys.executable, "-m", "wargame", "mc", "escalation-ladder", "--runs", "3", "--jobs", "1",
