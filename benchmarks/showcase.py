@@ -1,0 +1,54 @@
+"""How long ``wargame showcase`` takes, and where its default run count comes from.
+
+Run: ``python benchmarks/showcase.py [--runs N] [--jobs J]``. Prints the median cost of one
+replication of status-quo-2022 under each US posture (one core, in-process), the showcase's
+wall time for N runs a posture on J workers (written to a temp dir), and the wall time that
+projects to the default run count. The machine's load average is printed too: on a shared
+machine the figures are only as good as the idle cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import tempfile
+import time
+
+from wargame import Game, load_scenario
+from wargame.montecarlo.showcase import DEFAULT_RUNS, POSTURES, SCENARIO, showcase
+from wargame.scenario.postures import with_postures
+
+
+def replication_seconds(posture: str, repeat: int) -> float:
+    scenario = with_postures(load_scenario(SCENARIO), [posture])
+    times = []
+    for seed in range(repeat):
+        start = time.perf_counter()
+        Game(scenario, seed=seed).run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=DEFAULT_RUNS)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=10)
+    args = parser.parse_args()
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    for posture in POSTURES:
+        seconds = replication_seconds(posture, args.repeat)
+        print(f"one replication, {posture:<28} {seconds * 1e3:8.1f} ms")
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        showcase(args.runs, jobs=args.jobs, out=out, progress=False, stream=io.StringIO())
+        wall = time.perf_counter() - start
+    print(f"showcase, {args.runs} runs a posture on {args.jobs} workers: {wall:.1f} s wall "
+          f"(projected for the default {DEFAULT_RUNS}: {wall * DEFAULT_RUNS / args.runs:.0f} s)")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
