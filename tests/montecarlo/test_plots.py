@@ -46,3 +46,12 @@ def test_compare_as_shares_differences_the_frequency_above_zero(ladder_batches, 
     assert row.difference == pytest.approx(float((b > 0).mean() - (a > 0).mean()))
     chart = comparison_chart([base, variant], tmp_path / "c.png", ["crises"], shares={"crises"})
     assert chart.stat().st_size > 5_000
+
+
+def test_plots_are_the_same_bytes_twice(ladder_batches, tmp_path):
+    base, variant, _ = ladder_batches
+    first = comparison_chart([base, variant], tmp_path / "a.png")
+    second = comparison_chart([base, variant], tmp_path / "b.png")
+    assert first.read_bytes() == second.read_bytes()
+    fans = [fan_chart([base, variant], "tension", tmp_path / f"fan{n}.png") for n in (1, 2)]
+    assert fans[0].read_bytes() == fans[1].read_bytes()
