@@ -200,6 +200,14 @@ class WargameApp(App[None]):
 
         self.run_engine(session.advance, WHITE_CELL if from_white else None, done=after)
 
+    def step_week(self) -> None:
+        """The white cell runs one week of the turn (the turn stays open unless it ends)."""
+        session = self.session
+        assert session is not None
+        self.run_engine(session.step_week, WHITE_CELL,
+                        done=lambda count, snap: (self._render(snap), self.notify(
+                            f"week {session.game.week:g}: {count} events")))
+
     def inject_event(self, kind: str, description: str, rationale: str) -> None:
         session = self.session
         assert session is not None

@@ -85,8 +85,9 @@ The game is saved after every turn and every facilitator action; `wargame play -
 continues it exactly.
 
 **White cell.** Fire an inject (a catalogue event or a custom one), override an indicator with a
-rationale, advance to the end of the turn, roll back to an earlier turn (asks first), write the
-after-action report. Every facilitator action is journalled with its rationale.
+rationale, step a week (`ctrl+t`) or advance to the end of the turn (`ctrl+a`), roll back to an
+earlier turn (asks first), write the after-action report (`ctrl+r`). Every facilitator action is
+journalled with its rationale.
 """
 
 

@@ -183,6 +183,14 @@ class Session:
         self.save()
         return len(events)
 
+    def step_week(self) -> int:
+        """Run one week inside the turn (or to its end). Returns the number of events."""
+        if self.game.over:
+            raise GameStateError("the game is over: the horizon has been reached")
+        events = self.game.step(1.0)
+        self.save()
+        return len(events)
+
     def inject_event(self, kind: str, description: str, rationale: str) -> None:
         self.game.inject_event({"kind": kind, "description": description, "visible_to": "all"},
                                rationale)

@@ -30,6 +30,7 @@ class WhiteCellScreen(Screen[None]):
     AUTO_FOCUS = "#indicators"
     BINDINGS = [
         Binding("ctrl+a", "advance", "Advance the turn", id="white.advance"),
+        Binding("ctrl+t", "step", "Step a week", id="white.step"),
         Binding("ctrl+r", "report", "Report", id="white.report"),
         Binding("ctrl+s", "save", "Save", id="white.save"),
         Binding("ctrl+n", "next_seat", "Back to the seats", id="white.seats"),
@@ -77,6 +78,7 @@ class WhiteCellScreen(Screen[None]):
                 yield Static("", id="override-error", classes="error")
                 yield Button("Override", id="apply-override", variant="warning", compact=True)
             with TabPane("Turns", id="turns"), VerticalScroll():
+                yield Button("Step one week (the turn stays open)", id="step", compact=True)
                 yield Button("Advance to the end of the turn", id="advance", variant="primary",
                              compact=True)
                 yield Label("Roll back to the end of turn (0 = the start)")
@@ -158,6 +160,13 @@ class WhiteCellScreen(Screen[None]):
     @on(Button.Pressed, "#advance")
     def _advance(self) -> None:
         self.action_advance()
+
+    @on(Button.Pressed, "#step")
+    def _step(self) -> None:
+        self.action_step()
+
+    def action_step(self) -> None:
+        self.app.step_week()  # type: ignore[attr-defined]
 
     @on(Button.Pressed, "#rollback")
     def _rollback(self) -> None:

@@ -229,3 +229,21 @@ async def test_the_palette_offers_seats_advance_save_and_report(tmp_path):
         await settle(app, pilot)
         assert (tmp_path / "s.report.md").read_text().startswith("# After-action report")
         assert (tmp_path / "s.report.html").exists()
+
+
+@run_async
+async def test_the_white_cell_steps_a_week_inside_the_turn(tmp_path):
+    save = tmp_path / "s.jsonl"
+    app = WargameApp("escalation-ladder", seed=3, save=save)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot, seats=("us",))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("ctrl+w")
+        await settle(app, pilot)
+        await enter_seat(app, pilot, "white")
+        await pilot.press("ctrl+t")
+        await settle(app, pilot)
+        assert app.session.game.week == 1 and app.session.game.turn == 0
+        assert "week 1/52" in str(app.screen.query_one("#status").render())
+    assert Game.replay(Journal.load(save), verify=True).week == 1

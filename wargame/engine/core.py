@@ -246,6 +246,30 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
         self.turn = turn
         return self.events[first:]
 
+    def step_until(self, week: float) -> list[Event]:
+        """Run the game to ``week`` inside the turn being played, without ending the turn.
+
+        The facilitator's "step a week": moves submitted so far are announced (time moves on
+        for them too), everything due before ``week`` happens, and the turn stays open.
+        """
+        if self.over:
+            raise GameStateError(
+                f"the game is over: week {self.meta.horizon_weeks:g} (the horizon) was reached")
+        turn = self.playing
+        boundary = min(turn * self.meta.turn_weeks, self.meta.horizon_weeks)
+        if not self.env.now < week < boundary:
+            raise GameStateError(
+                f"can step only to a week after {self.env.now:g} and before the end of turn "
+                f"{turn} (week {boundary:g}); to reach it, advance the turn")
+        self.journal.append({"record": "step", "turn": turn, "week": week})
+        first = len(self.events)
+        submitted, self.submitted = self.submitted, []
+        for pending in submitted:
+            self._announce(pending.id, pending.team, pending.kind, pending.params,
+                           Cause("move", pending.id))
+        self.env.run(until=week)
+        return self.events[first:]
+
     # ---- processes --------------------------------------------------------------------------
 
     def _inject_process(self, number: int, at_week: float):

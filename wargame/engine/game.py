@@ -117,6 +117,18 @@ class Game:
         """
         return self._engine.advance()
 
+    def step(self, weeks: float = 1.0) -> list[Event]:
+        """Run ``weeks`` of game time inside the current turn (the white cell's "step a week");
+        a step that would reach the end of the turn ends it instead, as ``advance`` does."""
+        if isinstance(weeks, bool) or not isinstance(weeks, int | float) or not weeks > 0:
+            raise GameStateError(f"step needs a number of weeks > 0 (got {weeks!r})")
+        engine = self._engine
+        boundary = min(engine.playing * self.scenario.meta.turn_weeks,
+                       self.scenario.meta.horizon_weeks)
+        if self.week + weeks >= boundary:
+            return self.advance()
+        return engine.step_until(self.week + weeks)
+
     def run(self, weeks: float | None = None) -> list[Event]:
         """Advance turn by turn until the horizon, or until ``weeks`` of game time have passed."""
         stop = self.scenario.meta.horizon_weeks if weeks is None else self.week + weeks
@@ -228,6 +240,8 @@ class Game:
             engine.withdraw(record["move"])
         elif kind == "advance":
             engine.advance()
+        elif kind == "step":
+            engine.step_until(record["week"])
         elif kind == "fork":
             engine.fork_here(record["seed"], tuple(record["spawn_key"]), record["human_teams"])
         elif kind == "facilitator":

@@ -98,6 +98,14 @@ class AdvanceRecord(Model):
     """The turn that this advance plays (1 for the first advance)."""
 
 
+class StepRecord(Model):
+    """The white cell ran the game forward within a turn, to ``week``, without ending it."""
+
+    record: Literal["step"]
+    turn: int
+    week: float
+
+
 class CauseRecord(Model):
     kind: Literal["move", "inject", "rule", "source", "trigger", "facilitator", "clock"]
     ref: str
@@ -118,7 +126,8 @@ class EventRecord(Model):
 
 
 BodyRecord = Annotated[
-    MoveRecord | WithdrawRecord | FacilitatorRecord | AdvanceRecord | ForkRecord | EventRecord,
+    MoveRecord | WithdrawRecord | FacilitatorRecord | AdvanceRecord | StepRecord | ForkRecord
+    | EventRecord,
     Field(discriminator="record"),
 ]
 _BODY = TypeAdapter(BodyRecord)
