@@ -11,7 +11,8 @@ import sys
 import pytest
 
 from tests.conftest import ROOT, SCENARIOS
-from wargame import Game, load_scenario, shipped_scenarios
+from wargame import Game, shipped_scenarios
+from wargame.cli import main
 
 LIBRARY = shipped_scenarios()
 SEED_QUESTIONS = {  # issue 4's list: each question has a scenario
@@ -38,20 +39,6 @@ def test_header_says_the_question_and_the_sources(name):
     assert "# Sources:" in header
 
 
-@pytest.mark.parametrize("name", LIBRARY)
-def test_runs_to_its_horizon_with_doctrines_only_and_replays_byte_for_byte(name, tmp_path):
-    scenario = load_scenario(name)
-    game = Game(scenario, seed=11)
-    game.run()
-    assert game.over and game.week == scenario.meta.horizon_weeks
-    assert len(game.events()) > game.turn  # more than the turn markers: the doctrines acted
-    path = tmp_path / "game.jsonl"
-    game.journal.save(path)
-    again = Game.replay(path, verify=True)
-    assert list(again.journal.lines()) == list(game.journal.lines())
-    assert again.indicators() == game.indicators()
-
-
 def test_wargame_run_prints_a_timeline_a_facilitator_can_read_aloud():
     command = [sys.executable, "-m", "wargame", "run", "taiwan-blockade", "--seed", "3"]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -65,3 +52,30 @@ def test_wargame_run_prints_a_timeline_a_facilitator_can_read_aloud():
         assert re.search(r"\d{4}-\d\d-\d\d", line) and line.rstrip().endswith("]"), line
     assert "Taiwan" in out and "blockade" in out.lower()
     assert "Economy (white cell view)" in out
+
+
+
+EVENT_LINE = re.compile(  # week, date, actor, kind, description, [cause]
+    r"^\s+wk\s+[\d.]+\s+(\d{4}-\d\d-\d\d)\s+(\S+)\s+(\S+)\s+(.+?)\s+\[[^\]]+\]$")
+
+
+@pytest.mark.parametrize("name", LIBRARY)
+def test_wargame_run_plays_to_the_horizon_in_sentences_and_replays_byte_for_byte(
+        name, tmp_path, capsys):
+    """One `wargame run` a scenario (doctrines only), then the journal it saved replayed."""
+    path = tmp_path / "game.jsonl"
+    assert main(["run", name, "--seed", "11", "--journal", str(path)]) == 0
+    out = capsys.readouterr().out
+    events = [EVENT_LINE.match(line) for line in out.splitlines() if re.match(r"\s+wk\s", line)]
+    assert len(events) > 5 and all(events), name
+    for event in events:
+        kind, what = event.group(3), event.group(4)
+        # a sentence a facilitator reads aloud, not the event's id repeated
+        assert what != kind and " " in what, (kind, what)
+        assert what[0].isupper() or what[0].isdigit(), (kind, what)
+    assert "outcome" in out
+
+    game = Game.replay(path, verify=True)
+    assert game.over and game.week == game.scenario.meta.horizon_weeks
+    assert len(game.events()) > game.turn  # more than the turn markers: the doctrines acted
+    assert game.journal.text() == path.read_text(encoding="utf-8")
