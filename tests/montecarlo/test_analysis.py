@@ -102,7 +102,7 @@ def test_a_sobol_design_runs_and_gives_indices(tmp_path):
     pytest.importorskip("SALib", reason="the sensitivity extra (SALib) is not installed")
     out = tmp_path / "sobol"
     done = subprocess.run(
-        [sys.executable, "-m", "wargame", "mc", "escalation-ladder", "--runs", "3", "--jobs", "1",
+        [sys.executable, "-m", "wargame", "mc", "escalation-ladder", "--runs", "2", "--jobs", "1",
          "--out", str(out), "--sobol", "4", "--quiet",
          "--sweep", "rules.cn_patrols.probability=0:1",
          "--sweep", "indicators.tension.initial=0:0.5"],
@@ -166,7 +166,7 @@ def test_summary_compare_and_plot_commands(ladder_batches, tmp_path):
 
 
 def test_the_showcase_compares_the_three_us_postures(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "wargame", "showcase", "--runs", "6", "--jobs",
+    done = subprocess.run([sys.executable, "-m", "wargame", "showcase", "--runs", "4", "--jobs",
                            "1", "--out", str(tmp_path / "show"), "--quiet"], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
