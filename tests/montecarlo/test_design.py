@@ -58,3 +58,17 @@ def test_sobol_size_must_be_a_power_of_two():
     assert len(design.points) == 8 * (2 + 2)
     assert all(0 <= pt["p"] <= 1 and 2 <= pt["q"] <= 3 for pt in design.points)
     assert design == design_from_args(["p=0:1", "q=2:3"], sobol=8, seed=1)
+
+
+def test_summary_of_an_unfinished_or_broken_design_says_so(tmp_path):
+    design = design_from_args(["rules.cn_patrols.probability=0.2:0.8:2"])
+    out = tmp_path / "grid"
+    run_design(design, lambda point, directory: monte_carlo(
+        "escalation-ladder", 2, seed=0, jobs=1, out=directory, overrides=point,
+        progress=False), out)
+    shutil.rmtree(point_dir(out, 1))
+    with pytest.raises(WargameError, match="point 1 of 2 has not run yet"):
+        load_design(out)
+    (out / "design.json").write_text("{not json")
+    with pytest.raises(WargameError, match="not a design written by"):
+        load_design(out)

@@ -146,10 +146,23 @@ def run_design(design: Design, run_point: Callable[[dict[str, float], Path], Res
 
 
 def load_design(out: Path) -> tuple[Design, list[Results]]:
-    data = json.loads((Path(out) / DESIGN_FILE).read_text(encoding="utf-8"))
-    data["ranges"] = [tuple(bounds) for bounds in data["ranges"]]
-    design = Design(**data)
-    return design, [Results(point_dir(Path(out), n)) for n in range(len(design.points))]
+    """The design and a ``Results`` per point; a point not yet run is named, with the cure."""
+    path = Path(out) / DESIGN_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["ranges"] = [tuple(bounds) for bounds in data["ranges"]]
+        design = Design(**data)
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise WargameError(f"{path}: not a design written by `wargame mc --sweep` ({exc})"
+                           ) from None
+    points = []
+    for number in range(len(design.points)):
+        directory = point_dir(Path(out), number)
+        if not (directory / "manifest.json").exists():
+            raise WargameError(f"{out}: point {number} of {len(design.points)} has not run yet "
+                               "(run the same `wargame mc` command again to resume the design)")
+        points.append(Results(directory))
+    return design, points
 
 
 def point_means(results: Results, outcome: str) -> float:
