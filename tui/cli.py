@@ -57,5 +57,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
                            ) from None
     print(f"serving on http://127.0.0.1:{args.port} — each browser connection starts its own "
           "game (Ctrl+C to stop)")
-    Server(play_command(args.scenario, args.save), host="127.0.0.1", port=args.port).serve()
+    Server(play_command(args.scenario, args.save), host="127.0.0.1", port=args.port,
+           title="wargame").serve()
     return 0
