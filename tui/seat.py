@@ -20,8 +20,8 @@ from textual.widgets import (
 )
 
 from tui.forms import FormError, param_widgets, read_params
-from tui.session import EventView, Snapshot, sparkline
-from wargame.text import format_value
+from tui.session import EventView, Snapshot
+from wargame.text import format_value, sparkline
 
 
 def status_line(snapshot: Snapshot, title: str) -> str:

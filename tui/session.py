@@ -20,20 +20,6 @@ from wargame.scenario.schema import Scenario
 
 WHITE_CELL = "white"
 """The seat that sees the truth (the facilitator's)."""
-SPARK = "▁▂▃▄▅▆▇█"
-
-
-def sparkline(values: list[float] | tuple[float, ...], width: int = 16) -> str:
-    """A unicode sparkline of the last ``width`` values (flat when they do not change)."""
-    tail = list(values)[-width:]
-    if not tail:
-        return ""
-    low, high = min(tail), max(tail)
-    if high - low < 1e-12:
-        return SPARK[3] * len(tail)
-    return "".join(SPARK[min(7, int((v - low) / (high - low) * 7.999))] for v in tail)
-
-
 @dataclass(frozen=True)
 class IndicatorView:
     name: str

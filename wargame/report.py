@@ -18,7 +18,7 @@ from typing import Any
 from wargame.engine.events import Event
 from wargame.engine.game import Game
 from wargame.engine.journal import Journal, save_text_atomic
-from wargame.text import format_value
+from wargame.text import format_value, sparkline
 
 FORMATS = ("md", "html")
 
@@ -76,20 +76,6 @@ def _chart_indicators(game: Game, limit: int = 12) -> list[str]:
 
 # ---- Markdown ---------------------------------------------------------------------------------
 
-SPARK = "▁▂▃▄▅▆▇█"
-
-
-def _spark(values: list[float], width: int = 40) -> str:
-    if not values:
-        return ""
-    step = max(1, len(values) // width)
-    sampled = values[::step]
-    low, high = min(sampled), max(sampled)
-    if high - low < 1e-12:
-        return SPARK[3] * len(sampled)
-    return "".join(SPARK[min(7, int((v - low) / (high - low) * 7.999))] for v in sampled)
-
-
 def markdown_report(game: Game) -> str:
     scenario = game.scenario
     meta = scenario.meta
@@ -143,7 +129,7 @@ def markdown_report(game: Game) -> str:
         values = [value for _, value in game.history(name)]
         out.append(f"| {name} | {format_value(values[0])} | {format_value(values[-1])} | "
                    f"{format_value(min(values))} | {format_value(max(values))} | "
-                   f"`{_spark(values)}` |")
+                   f"`{sparkline(values, 40, sample=True)}` |")
     return "\n".join(out) + "\n"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from wargame.engine.events import Event
 from wargame.engine.game import Game
@@ -13,6 +13,22 @@ def format_value(value: float | None) -> str:
     if value is None:
         return "-"
     return f"{value:.4g}"
+
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Sequence[float], width: int = 16, *, sample: bool = False) -> str:
+    """A unicode sparkline: the last ``width`` values, or (``sample``) the whole series thinned
+    to about ``width`` points. Flat when the values do not change."""
+    points = list(values)
+    points = points[::max(1, len(points) // width)] if sample else points[-width:]
+    if not points:
+        return ""
+    low, high = min(points), max(points)
+    if high - low < 1e-12:
+        return SPARK[3] * len(points)
+    return "".join(SPARK[min(7, int((v - low) / (high - low) * 7.999))] for v in points)
 
 
 def timeline(game: Game, events: Iterable[Event], team: str | None = None) -> list[str]:
