@@ -190,15 +190,16 @@ class WargameApp(App[None]):
             return
         from_white = self.current_seat == WHITE_CELL
 
-        def after(count: int, snapshot: Snapshot | None) -> None:
+        def after(_count: int, snapshot: Snapshot | None) -> None:
+            # no toast here: the status line shows the new turn, and a toast costs a layout pass
             self.turn_seats_done = set()
-            self.notify(f"turn {session.game.turn} ended: {count} events")
             if from_white:
                 self._render(snapshot)
             else:
                 self._first_seat()
 
-        self.run_engine(session.advance, WHITE_CELL if from_white else None, done=after)
+        self.run_engine(lambda: session.advance(save=False), WHITE_CELL if from_white else None,
+                        done=after, save_after=True)
 
     def step_week(self) -> None:
         """The white cell runs one week of the turn (the turn stays open unless it ends)."""
@@ -270,19 +271,20 @@ class WargameApp(App[None]):
 
     def run_engine(self, action: Callable[[], Any], seat: str | None, *,
                    done: Callable[[Any, Snapshot | None], Any] | None = None,
-                   failed: Callable[[WargameError], Any] | None = None) -> None:
+                   failed: Callable[[WargameError], Any] | None = None,
+                   save_after: bool = False) -> None:
         """Run ``action`` (and a snapshot for ``seat``) in the engine thread, then ``done`` or
-        ``failed`` back on the UI thread."""
+        ``failed`` back on the UI thread; ``save_after`` saves the game once that is shown."""
         screen = self.screen
         self.busy = True
         timer = self.set_timer(SLOW_SECONDS, lambda: setattr(screen, "loading", True))
-        self._engine(action, seat, done, failed, timer, screen)
+        self._engine(action, seat, done, failed, timer, screen, save_after)
 
     @work(thread=True, group="engine", exit_on_error=False)
     def _engine(self, action: Callable[[], Any], seat: str | None,
                 done: Callable[[Any, Snapshot | None], Any] | None,
                 failed: Callable[[WargameError], Any] | None, timer: Timer,
-                screen: Screen[Any]) -> None:
+                screen: Screen[Any], save_after: bool) -> None:
         with self._lock:
             try:
                 result = action()
@@ -300,9 +302,22 @@ class WargameApp(App[None]):
                                       f"{exc}); the game is saved in {self.save_path}",
                                       severity="error", timeout=30)
                 return
-        self.call_from_thread(self._finish, timer, screen)
+        self.call_from_thread(self._complete, timer, screen, done, result, snapshot)
+        if save_after and self.session is not None:
+            with self._lock:
+                try:
+                    self.session.save()
+                except OSError as exc:
+                    self.call_from_thread(self.notify, f"could not save {self.save_path}: "
+                                          f"{exc.strerror}", severity="error", timeout=30)
+
+    def _complete(self, timer: Timer, screen: Screen[Any],
+                  done: Callable[[Any, Snapshot | None], Any] | None, result: Any,
+                  snapshot: Snapshot | None) -> None:
+        """One trip to the UI thread: stop the loading indicator and show the result."""
+        self._finish(timer, screen)
         if done is not None:
-            self.call_from_thread(done, result, snapshot)
+            done(result, snapshot)
 
     def _finish(self, timer: Timer, screen: Screen[Any]) -> None:
         timer.stop()

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import time
+
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     DataTable,
@@ -21,7 +26,7 @@ from textual.widgets import (
 
 from tui.forms import FormError, param_widgets, read_params
 from tui.session import EventView, Snapshot
-from wargame.text import format_value, sparkline
+from wargame.text import format_value, sparkline, table
 
 
 def status_line(snapshot: Snapshot, title: str) -> str:
@@ -36,22 +41,46 @@ def _same_rows(table: DataTable, keys: list[str], columns: tuple[str, ...]) -> b
             and [row.value for row in table.rows] == keys)
 
 
-def fill_indicators(table: DataTable, snapshot: Snapshot) -> None:
-    """Update the values in place when the rows are the same (a turn's usual case): rebuilding a
-    table of sixty rows costs a full layout, updating cells does not."""
-    columns = ("indicator", "value", "unit", "so far")
-    keys = [view.name for view in snapshot.indicators]
-    if _same_rows(table, keys, columns):
-        for view in snapshot.indicators:
-            table.update_cell(view.name, "value", format_value(view.value))
-            table.update_cell(view.name, "so far", sparkline(view.history))
-        return
-    table.clear(columns=True)
-    for column in columns:
-        table.add_column(column, key=column)
-    for view in snapshot.indicators:
-        table.add_row(view.label, format_value(view.value), view.unit, sparkline(view.history),
-                      key=view.name)
+class TextPanel(Widget):
+    """Aligned text that changes every turn but rarely changes size.
+
+    Why not a DataTable or a Static: both re-layout or re-render every cell on each update, and
+    with sixty indicators that was most of a turn's time on screen (benchmarks/tui_turn.py). This
+    widget asks for a layout pass only when its number of lines changes."""
+
+    DEFAULT_CSS = "TextPanel { height: auto; width: 1fr; }"
+    text: reactive[str] = reactive("", layout=False)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._lines = 0
+
+    def set_text(self, text: str) -> None:
+        lines = text.count("\n") + 1
+        self.text = text
+        if lines != self._lines:
+            self._lines = lines
+            self.refresh(layout=True)
+
+    def render(self) -> Text:
+        return Text(self.text, no_wrap=True, overflow="ellipsis")
+
+
+def links_text(snapshot: Snapshot) -> str:
+    if not snapshot.links:
+        return "No restricted or cut links."
+    return "\n".join(table(((link.edge, link.status) for link in snapshot.links),
+                           ("supply link", "status")))
+
+
+def indicator_text(snapshot: Snapshot) -> str:
+    """The indicator panel as aligned text: one render per snapshot, however many rows.
+
+    A DataTable re-renders every visible cell when one changes; with sixty indicators that was
+    most of a turn's time on screen (benchmarks/tui_turn.py), and the panel needs no cursor."""
+    rows = [(view.label, format_value(view.value), view.unit, sparkline(view.history))
+            for view in snapshot.indicators]
+    return "\n".join(table(rows, ("indicator", "value", "unit", "so far")))
 
 
 def fill_events(table: DataTable, events: tuple[EventView, ...], query: str = "") -> None:
@@ -64,20 +93,6 @@ def fill_events(table: DataTable, events: tuple[EventView, ...], query: str = ""
             continue
         table.add_row(f"{event.week:.1f}", event.date, event.actor, event.kind,
                       event.description, event.cause, key=event.id)
-
-
-def fill_links(table: DataTable, snapshot: Snapshot) -> None:
-    columns = ("supply link", "status")
-    keys = [link.edge for link in snapshot.links]
-    if _same_rows(table, keys, columns):
-        for link in snapshot.links:
-            table.update_cell(link.edge, "status", link.status)
-        return
-    table.clear(columns=True)
-    for column in columns:
-        table.add_column(column, key=column)
-    for link in snapshot.links:
-        table.add_row(link.edge, link.status, key=link.edge)
 
 
 class SeatScreen(Screen[None]):
@@ -98,13 +113,14 @@ class SeatScreen(Screen[None]):
         self.snapshot = snapshot
 
     def compose(self) -> ComposeResult:
-        yield Static(status_line(self.snapshot, self.seat_name), id="status")
+        yield TextPanel(id="status")
         with TabbedContent(initial="moves"):
             with TabPane("Situation", id="situation"), Horizontal():
-                yield DataTable(id="indicators", cursor_type="row", zebra_stripes=True)
-                with Vertical(id="links-pane"):
-                    yield Label("Supply network: restricted or cut links")
-                    yield DataTable(id="links", cursor_type="row")
+                with VerticalScroll(id="indicators-pane"):
+                    yield TextPanel(id="indicators")
+                with VerticalScroll(id="links-pane"):
+                    yield Label("Supply network")
+                    yield TextPanel(id="links")
             with TabPane("Events", id="events-tab"):
                 yield Input(placeholder="search the events you have seen", id="event-search",
                             compact=True)
@@ -130,11 +146,11 @@ class SeatScreen(Screen[None]):
 
     def render_snapshot(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
-        self.query_one("#status", Static).update(status_line(snapshot, self.seat_name))
-        fill_indicators(self.query_one("#indicators", DataTable), snapshot)
-        fill_links(self.query_one("#links", DataTable), snapshot)
-        fill_events(self.query_one("#events", DataTable), snapshot.events,
-                    self.query_one("#event-search", Input).value)
+        self.rendered_at = time.perf_counter()  # when this screen last took a new snapshot
+        self.query_one("#status", TextPanel).set_text(status_line(snapshot, self.seat_name))
+        self.query_one("#indicators", TextPanel).set_text(indicator_text(snapshot))
+        self.query_one("#links", TextPanel).set_text(links_text(snapshot))
+        self._show_events_if_visible()
         pending = self.query_one("#pending", DataTable)
         pending.clear(columns=True)
         pending.add_columns("takes effect", "move")
@@ -145,6 +161,17 @@ class SeatScreen(Screen[None]):
                 when = f"in {move.effective_in:g} wk"
             label = f"{move.id} {move.kind}" + (f" ({move.params})" if move.params else "")
             pending.add_row(when, label, key=move.id)
+
+    def _show_events_if_visible(self) -> None:
+        """The event log is refilled only while its tab is shown (and when it is opened): a
+        table of hundreds of rows hidden behind another tab need not be rebuilt every turn."""
+        if self.query_one(TabbedContent).active == "events-tab":
+            fill_events(self.query_one("#events", DataTable), self.snapshot.events,
+                        self.query_one("#event-search", Input).value)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        self._show_events_if_visible()
 
     @on(Input.Changed, "#event-search")
     def _search(self, event: Input.Changed) -> None:

@@ -161,12 +161,17 @@ class Session:
         self.game.withdraw(move_id)
         self.save()
 
-    def advance(self) -> int:
-        """End the turn: run the game to the next turn boundary. Returns the number of events."""
+    def advance(self, save: bool = True) -> int:
+        """End the turn: run the game to the next turn boundary. Returns the number of events.
+
+        ``save=False`` lets the UI show the new turn first and save right after: an advance is
+        the one action a lost save cannot lose, since replaying the saved journal and advancing
+        again gives the same turn, byte for byte."""
         if self.game.over:
             raise GameStateError("the game is over: the horizon has been reached")
         events = self.game.advance()
-        self.save()
+        if save:
+            self.save()
         return len(events)
 
     def step_week(self) -> int:

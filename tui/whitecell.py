@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
     Button,
@@ -19,15 +21,15 @@ from textual.widgets import (
     TabPane,
 )
 
-from tui.seat import fill_events, fill_indicators, fill_links, status_line
+from tui.seat import TextPanel, fill_events, indicator_text, links_text, status_line
 from tui.session import Snapshot
-from wargame.text import format_value
+from wargame.text import format_value, table
 
 CUSTOM = "__custom__"
 
 
 class WhiteCellScreen(Screen[None]):
-    AUTO_FOCUS = "#indicators"
+    AUTO_FOCUS = "#indicators-pane"
     BINDINGS = [
         Binding("ctrl+a", "advance", "Advance the turn", id="white.advance"),
         Binding("ctrl+t", "step", "Step a week", id="white.step"),
@@ -44,13 +46,15 @@ class WhiteCellScreen(Screen[None]):
         """(event kind, description) the facilitator can fire as injects."""
 
     def compose(self) -> ComposeResult:
-        yield Static(status_line(self.snapshot, "White cell"), id="status")
+        yield TextPanel(id="status")
         with TabbedContent(initial="truth"):
             with TabPane("Truth", id="truth"), Horizontal():
-                yield DataTable(id="indicators", cursor_type="row", zebra_stripes=True)
-                with Vertical(id="truth-side"):
-                    yield DataTable(id="outcomes", cursor_type="row")
-                    yield DataTable(id="links", cursor_type="row")
+                with VerticalScroll(id="indicators-pane"):
+                    yield TextPanel(id="indicators")
+                with VerticalScroll(id="truth-side"):
+                    yield TextPanel(id="outcomes")
+                    yield Label("")
+                    yield TextPanel(id="links")
             with TabPane("Events", id="events-tab"):
                 yield Input(placeholder="search every event", id="event-search", compact=True)
                 yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
@@ -94,21 +98,25 @@ class WhiteCellScreen(Screen[None]):
 
     def render_snapshot(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
-        self.query_one("#status", Static).update(status_line(snapshot, "White cell"))
-        fill_indicators(self.query_one("#indicators", DataTable), snapshot)
-        fill_links(self.query_one("#links", DataTable), snapshot)
-        fill_events(self.query_one("#events", DataTable), snapshot.events,
-                    self.query_one("#event-search", Input).value)
-        outcomes = self.query_one("#outcomes", DataTable)
-        if outcomes.row_count == len(snapshot.outcomes) and len(outcomes.columns) == 2:
-            for name, value in snapshot.outcomes:
-                outcomes.update_cell(name, "so far", format_value(value))
-            return
-        outcomes.clear(columns=True)
-        outcomes.add_column("outcome", key="outcome")
-        outcomes.add_column("so far", key="so far")
-        for name, value in snapshot.outcomes:
-            outcomes.add_row(name, format_value(value), key=name)
+        self.rendered_at = time.perf_counter()  # when this screen last took a new snapshot
+        self.query_one("#status", TextPanel).set_text(status_line(snapshot, "White cell"))
+        self.query_one("#indicators", TextPanel).set_text(indicator_text(snapshot))
+        self.query_one("#links", TextPanel).set_text(links_text(snapshot))
+        self._show_events_if_visible()
+        self.query_one("#outcomes", TextPanel).set_text("\n".join(table(
+            ((name, format_value(value)) for name, value in snapshot.outcomes),
+            ("outcome", "so far"))))
+
+    def _show_events_if_visible(self) -> None:
+        """The event log is refilled only while its tab is shown (and when it is opened): a
+        table of hundreds of rows hidden behind another tab need not be rebuilt every turn."""
+        if self.query_one(TabbedContent).active == "events-tab":
+            fill_events(self.query_one("#events", DataTable), self.snapshot.events,
+                        self.query_one("#event-search", Input).value)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        self._show_events_if_visible()
 
     @on(Input.Changed, "#event-search")
     def _search(self, event: Input.Changed) -> None:

@@ -212,8 +212,11 @@ async def test_a_player_sees_only_their_team_and_withdraws_a_pending_move(tmp_pa
         await settle(app, pilot)
         assert app.screen.query_one("#pending").row_count == 0
         assert app.session.game.pending("us") == []
-        seen = {row.value for row in app.screen.query_one("#indicators").rows}
-        assert seen == set(app.session.game.indicators("us"))
+        panel = str(app.screen.query_one("#indicators").render())
+        labels = {name: spec.name or name
+                  for name, spec in app.session.game.scenario.indicators.items()}
+        for name in app.session.game.scenario.indicators:
+            assert (labels[name] in panel) == (name in app.session.game.indicators("us"))
 
 
 @run_async
