@@ -95,7 +95,28 @@ def fill_events(table: DataTable, events: tuple[EventView, ...], query: str = ""
                       event.description, event.cause, key=event.id)
 
 
-class SeatScreen(Screen[None]):
+class EventLogScreen(Screen[None]):
+    """A screen with an ``#events`` log tab and a search box (a seat, the white cell)."""
+
+    snapshot: Snapshot
+
+    def _show_events_if_visible(self) -> None:
+        """The event log is refilled only while its tab is shown (and when it is opened): a
+        table of hundreds of rows hidden behind another tab need not be rebuilt every turn."""
+        if self.query_one(TabbedContent).active == "events-tab":
+            fill_events(self.query_one("#events", DataTable), self.snapshot.events,
+                        self.query_one("#event-search", Input).value)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        self._show_events_if_visible()
+
+    @on(Input.Changed, "#event-search")
+    def _search(self, event: Input.Changed) -> None:
+        fill_events(self.query_one("#events", DataTable), self.snapshot.events, event.value)
+
+
+class SeatScreen(EventLogScreen):
     """One team's view. Everything shown comes from a snapshot taken for this seat."""
 
     AUTO_FOCUS = "#move-kind"
@@ -161,21 +182,6 @@ class SeatScreen(Screen[None]):
                 when = f"in {move.effective_in:g} wk"
             label = f"{move.id} {move.kind}" + (f" ({move.params})" if move.params else "")
             pending.add_row(when, label, key=move.id)
-
-    def _show_events_if_visible(self) -> None:
-        """The event log is refilled only while its tab is shown (and when it is opened): a
-        table of hundreds of rows hidden behind another tab need not be rebuilt every turn."""
-        if self.query_one(TabbedContent).active == "events-tab":
-            fill_events(self.query_one("#events", DataTable), self.snapshot.events,
-                        self.query_one("#event-search", Input).value)
-
-    @on(TabbedContent.TabActivated)
-    def _tab_shown(self) -> None:
-        self._show_events_if_visible()
-
-    @on(Input.Changed, "#event-search")
-    def _search(self, event: Input.Changed) -> None:
-        fill_events(self.query_one("#events", DataTable), self.snapshot.events, event.value)
 
     def _chosen_move(self):
         value = self.query_one("#move-kind", Select).value

@@ -8,7 +8,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import (
     Button,
     DataTable,
@@ -21,14 +20,14 @@ from textual.widgets import (
     TabPane,
 )
 
-from tui.seat import TextPanel, fill_events, indicator_text, links_text, status_line
+from tui.seat import EventLogScreen, TextPanel, indicator_text, links_text, status_line
 from tui.session import Snapshot
 from wargame.text import format_value, table
 
 CUSTOM = "__custom__"
 
 
-class WhiteCellScreen(Screen[None]):
+class WhiteCellScreen(EventLogScreen):
     AUTO_FOCUS = "#indicators-pane"
     BINDINGS = [
         Binding("ctrl+a", "advance", "Advance the turn", id="white.advance"),
@@ -106,21 +105,6 @@ class WhiteCellScreen(Screen[None]):
         self.query_one("#outcomes", TextPanel).set_text("\n".join(table(
             ((name, format_value(value)) for name, value in snapshot.outcomes),
             ("outcome", "so far"))))
-
-    def _show_events_if_visible(self) -> None:
-        """The event log is refilled only while its tab is shown (and when it is opened): a
-        table of hundreds of rows hidden behind another tab need not be rebuilt every turn."""
-        if self.query_one(TabbedContent).active == "events-tab":
-            fill_events(self.query_one("#events", DataTable), self.snapshot.events,
-                        self.query_one("#event-search", Input).value)
-
-    @on(TabbedContent.TabActivated)
-    def _tab_shown(self) -> None:
-        self._show_events_if_visible()
-
-    @on(Input.Changed, "#event-search")
-    def _search(self, event: Input.Changed) -> None:
-        fill_events(self.query_one("#events", DataTable), self.snapshot.events, event.value)
 
     def show_error(self, where: str, message: str) -> None:
         self.query_one(f"#{where}-error", Static).update(message)

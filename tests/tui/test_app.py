@@ -250,3 +250,27 @@ async def test_the_white_cell_steps_a_week_inside_the_turn(tmp_path):
         assert app.session.game.week == 1 and app.session.game.turn == 0
         assert "week 1/52" in str(app.screen.query_one("#status").render())
     assert Game.replay(Journal.load(save), verify=True).week == 1
+
+
+@run_async
+async def test_the_event_log_fills_when_shown_and_filters_as_you_type(tmp_path):
+    app = WargameApp("escalation-ladder", seed=7, save=tmp_path / "s.jsonl")
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot, seats=("us",))
+        for _ in range(3):
+            await enter_seat(app, pilot, "us")
+            await pilot.press("ctrl+e")
+            await settle(app, pilot)
+        await enter_seat(app, pilot, "us")
+        table = app.screen.query_one("#events")
+        assert table.row_count == 0                       # hidden tab: not built yet
+        await show_tab(app, pilot, "events-tab")
+        seen = [e for e in app.session.game.events("us") if e.kind != "turn"]
+        assert table.row_count == len(seen) > 0
+        app.screen.query_one("#event-search", Input).value = "patrol"
+        await settle(app, pilot)
+        assert 0 < table.row_count == sum(
+            "patrol" in f"{e.actor} {e.kind} {e.description} {e.cause}".lower() for e in seen)
+        app.screen.query_one("#event-search", Input).value = "no such thing"
+        await settle(app, pilot)
+        assert table.row_count == 0
