@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tests.scripted_play import play
 from wargame import Journal
-from wargame.engine.journal import save_text_atomic
+from wargame.files import save_text_atomic
 
 
 def journals() -> tuple[Journal, Journal]:

@@ -250,7 +250,7 @@ class WargameApp(App[None]):
         target = self.save_path.with_suffix(".report.md")
 
         def write() -> Path:
-            from wargame.engine.journal import save_text_atomic
+            from wargame.files import save_text_atomic
             from wargame.report import after_action_report
 
             save_text_atomic(target, after_action_report(session.game, "md"))

@@ -21,6 +21,7 @@ from wargame.errors import (
     Issue,
     JournalError,
     MoveError,
+    OutputError,
     ScenarioError,
     WargameError,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "Move",
     "MoveError",
     "MoveOption",
+    "OutputError",
     "PendingMove",
     "Results",
     "Scenario",

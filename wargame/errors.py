@@ -11,7 +11,8 @@ bug in the engine.
     ├── MoveError                a submitted move is illegal now (field: why); nothing changed
     ├── GameStateError           an operation that the game's state forbids (advance after the end)
     ├── JournalError             a journal is damaged, foreign, or diverges on replay
-    └── InputTableError          an input-output table a user supplied is malformed
+    ├── InputTableError          an input-output table a user supplied is malformed
+    └── OutputError              a file cannot be written as asked (an input, not ours, in use)
 """
 
 from __future__ import annotations
@@ -74,3 +75,9 @@ class JournalError(WargameError):
 
 class InputTableError(_IssuesError):
     """An input-output table a user supplied is malformed (shape, labels, values)."""
+
+
+class OutputError(WargameError):
+    """A file cannot be written as asked: it is an input, exists and is not ours (without
+    ``--force``), is a directory, is in use by another game, or the place is not writable.
+    Nothing was written."""

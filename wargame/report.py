@@ -17,7 +17,8 @@ from typing import Any
 
 from wargame.engine.events import Event
 from wargame.engine.game import Game
-from wargame.engine.journal import Journal, save_text_atomic
+from wargame.engine.journal import Journal
+from wargame.files import save_text_atomic
 from wargame.text import format_value, sparkline
 
 FORMATS = ("md", "html")

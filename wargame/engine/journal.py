@@ -17,10 +17,7 @@ old one, so a crash mid-save leaves the previous save intact.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -28,6 +25,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, NonNegativeInt, TypeAdapter, ValidationError
 
 from wargame.errors import JournalError
+from wargame.files import save_text_atomic
 from wargame.scenario.base import Model
 from wargame.yamlio import issues_from_validation
 
@@ -251,35 +249,3 @@ class Journal:
 
 def _first_error(exc: ValidationError, data: Any = None) -> str:
     return str(issues_from_validation(exc, data)[0])
-
-
-def save_text_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so that a reader sees the old file or the new, never half.
-
-    The temporary file lives in the same folder (a rename is atomic only within a file system);
-    fsync before the rename makes the data durable before it becomes visible, fsync of the folder
-    makes the rename itself durable.
-    """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
-        raise
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)

@@ -46,7 +46,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _write_csv(path: str, records: list[dict[str, Any]]) -> None:
-    from wargame.engine.journal import save_text_atomic
+    from wargame.files import save_text_atomic
 
     if not records:
         return

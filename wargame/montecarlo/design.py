@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from wargame.engine.journal import save_text_atomic
+from wargame.files import save_text_atomic
 from wargame.errors import WargameError
 from wargame.montecarlo.results import Results
 

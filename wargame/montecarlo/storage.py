@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from wargame.engine.journal import save_text_atomic
+from wargame.files import save_text_atomic
 from wargame.errors import WargameError
 
 FORMAT = "wargame-mc/1"
