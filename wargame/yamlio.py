@@ -8,6 +8,7 @@ through that table to ``scenarios/x.yaml:41``, with a message that says what was
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -64,6 +65,56 @@ class _NoAliasLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+# ---- YAML 1.2 core scalars ---------------------------------------------------------------------
+# PyYAML resolves plain scalars by YAML 1.1, whose surprises are silent wrong values in a file of
+# numbers: ``1:30`` is 90 (base 60), ``010`` is 8, ``1_000`` is 1000, ``yes``/``no``/``on``/``off``
+# are booleans, ``1e5`` is text. Scenario and world files are read by the YAML 1.2 core schema
+# instead (what JSON, editors and most other tools mean): anything else stays text, and a field
+# that wants a number then says so at its line.
+
+_CORE_RESOLVERS: list[tuple[str, str, list[str]]] = [
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$",
+     list("-+0123456789")),
+    ("tag:yaml.org,2002:float",
+     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", list("-+0123456789.")),
+]
+
+
+def _core_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    text = str(loader.construct_scalar(node))
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text, 10)  # ``010`` is ten, as in YAML 1.2 and JSON-minded readers
+
+
+def _core_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
+    text = str(loader.construct_scalar(node)).lower()
+    if text.endswith(".inf"):
+        return float("-inf") if text.startswith("-") else float("inf")
+    if text == ".nan":
+        return float("nan")
+    return float(text)
+
+
+_NoAliasLoader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in _CORE_RESOLVERS:
+    _NoAliasLoader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
+# Dates (``start: 2022-10-07``) are not in the core schema but are how a scenario's calendar reads.
+_NoAliasLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:timestamp",
+    re.compile(r"^(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+               r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
+               r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$"),
+    list("0123456789"))
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:int", _core_int)
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:float", _core_float)
 
 
 def _yaml_error(file: str, exc: yaml.YAMLError, error: type[E]) -> E:
