@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from wargame.files import save_text_atomic
 from wargame.errors import WargameError
+from wargame.files import save_text_atomic
 from wargame.montecarlo.results import Results
 
 DESIGN_FILE = "design.json"

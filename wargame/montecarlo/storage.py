@@ -19,8 +19,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from wargame.files import save_text_atomic
 from wargame.errors import WargameError
+from wargame.files import save_text_atomic
 
 FORMAT = "wargame-mc/1"
 MANIFEST = "manifest.json"
