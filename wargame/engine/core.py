@@ -27,6 +27,7 @@ from wargame.engine.journal import FORMAT, FORMAT_VERSION, Journal
 from wargame.engine.rng import RandomStreams, checked_seed
 from wargame.engine.whitecell import WhiteCell
 from wargame.errors import GameStateError, Issue, MoveError
+from wargame.limits import MAX_CHAIN, MAX_EVENTS, MAX_EVENTS_PER_WEEK, RATE_WINDOW
 from wargame.scenario.conditions import COMPARATORS, Predicate, compile_condition
 from wargame.scenario.loader import scenario_dump, scenario_hash
 from wargame.scenario.params import check_params
@@ -57,9 +58,6 @@ _new_event = tuple.__new__
 """Builds an ``Event`` from a full tuple of fields without the named tuple's Python-level
 ``__new__`` (a third of the cost of an event in the hot loop)."""
 
-MAX_TRIGGER_CASCADE = 64
-"""Triggers whose effects cross each other's levels could fire each other forever in one instant;
-a chain this deep is a scenario bug and stops the game with a message naming the trigger."""
 
 
 class _TriggerState:
@@ -182,6 +180,9 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
         self.facilitator_counter = 0
         self.tick_hooks: list[TickHook] = []
         self.cascade = 0
+        """Depth of the chain of events raising one another in this instant (``MAX_CHAIN``)."""
+        self.rate_window_start = 0.0
+        """Game time at the start of the last ``RATE_WINDOW`` events (``MAX_EVENTS_PER_WEEK``)."""
         self.journal = Journal({
             "record": "header",
             "format": FORMAT,
@@ -520,7 +521,10 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
         The hot path of the engine: every event of a game passes here once.
         """
         events = self.events
-        event = _new_event(Event, ("e" + str(len(events) + 1), self.env.now, self.turn + 1,
+        count = len(events) + 1
+        if not count % RATE_WINDOW or count > MAX_EVENTS:
+            self._check_event_rate(count)
+        event = _new_event(Event, ("e" + str(count), self.env.now, self.turn + 1,
                                    kind, actor, visible_to, cause, description,
                                    {} if data is None else data))
         events.append(event)
@@ -540,6 +544,8 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
             value = self.low[position]
         elif value > self.high[position]:
             value = self.high[position]
+        elif value - value:  # inf - inf and nan - nan are nan (true); a finite value gives 0
+            self._not_finite(position, value, event_id)
         values = self.values
         if value == values[position]:
             return
@@ -547,6 +553,49 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
         triggers = self.triggers_by_indicator.get(position)
         if triggers:
             self._check_triggers(triggers, value, event_id)
+
+    def _not_finite(self, position: int, value: float, event_id: str | None) -> None:
+        """An indicator may not become infinite or NaN: it could not be compared, journalled or
+        summarised. Something in the scenario diverged; say what and where."""
+        name = self.indicator_ids[position]
+        spec = self.scenario.indicators[name]
+        flows = [flow_id for flow_id, flow in self.scenario.flows.items()
+                 if flow.indicator == name]
+        if event_id is not None:
+            source = f"event {event_id}"
+        elif flows:
+            source = "its flow " + ", ".join(repr(flow_id) for flow_id in flows)
+        elif spec.formula is not None:
+            source = "its formula"
+        elif spec.economy is not None:
+            source = f"the economy ({spec.economy})"
+        else:
+            source = "the tick"
+        raise GameStateError(
+            f"indicator '{name}' became {value!r} at week {self.env.now:g} (from {source}): "
+            "something in the scenario diverges; give the indicator bounds (min/max) or "
+            "smaller rates")
+
+    def _check_event_rate(self, count: int) -> None:
+        """Stop a game that raises events without end: more than ``MAX_EVENTS`` in all, or more
+        than ``MAX_EVENTS_PER_WEEK`` sustained (a loop of rules with tiny delays)."""
+        recent = self.events[-RATE_WINDOW:]
+        causes: dict[str, int] = {}
+        for event in recent:
+            label = str(event.cause).split(" after ")[0]
+            causes[label] = causes.get(label, 0) + 1
+        busiest = max(causes, key=causes.__getitem__) if causes else "nothing"
+        if count > MAX_EVENTS:
+            raise GameStateError(
+                f"the game raised more than {MAX_EVENTS} events by week {self.env.now:g} "
+                f"(most recently from {busiest}): a game may hold at most {MAX_EVENTS}")
+        elapsed = self.env.now - self.rate_window_start
+        self.rate_window_start = float(self.env.now)
+        if elapsed * MAX_EVENTS_PER_WEEK < RATE_WINDOW:
+            raise GameStateError(
+                f"{RATE_WINDOW} events in {elapsed:.3g} weeks up to week {self.env.now:g}, "
+                f"most from {busiest}: more than {MAX_EVENTS_PER_WEEK} events a week is a loop "
+                "(rules answering each other with tiny delays?)")
 
     def _check_triggers(self, triggers: list[_TriggerState], value: float,
                         event_id: str | None) -> None:
@@ -564,11 +613,11 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
             elif not holds and not trigger.armed and not trigger.once:
                 trigger.armed = True
         for trigger in crossed:
-            if self.cascade >= MAX_TRIGGER_CASCADE:
+            if self.cascade >= MAX_CHAIN:
                 raise GameStateError(
-                    f"trigger '{trigger.id}' fired {MAX_TRIGGER_CASCADE} times in a chain at "
-                    f"week {self.env.now:g}: triggers whose effects re-cross each other's "
-                    "levels loop forever; change their effects or set once: true")
+                    f"trigger '{trigger.id}' fired in a chain of {MAX_CHAIN} events at "
+                    f"week {self.env.now:g}: triggers and rules whose effects answer each other "
+                    "at once loop forever; change their effects, add a delay or set once: true")
             self.cascade += 1
             spec = trigger.event
             try:
@@ -595,8 +644,17 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
             if rule.delay > 0:
                 self.env.timeout(rule.delay).callbacks.append(
                     lambda _event, rule=rule: self._rule_acts(rule, event_id))
-            else:
+                continue
+            if self.cascade >= MAX_CHAIN:
+                raise GameStateError(
+                    f"rule '{rule.id}' acted in a chain of {MAX_CHAIN} events at week "
+                    f"{self.env.now:g}: rules (and triggers) that answer each other at once "
+                    "loop forever; give one a delay_weeks, a max_fires or a condition")
+            self.cascade += 1
+            try:
                 self._rule_acts(rule, event_id)
+            finally:
+                self.cascade -= 1
 
     def _rule_acts(self, rule: _RuleState, event_id: str) -> None:
         """A doctrine makes its move if the move is legal at decision time; else it stands."""

@@ -18,9 +18,9 @@ happen at any moment between them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -32,6 +32,8 @@ from wargame.errors import GameStateError, JournalError, WargameError
 from wargame.scenario.loader import scenario_hash
 from wargame.scenario.schema import EventSpec, Scenario
 from wargame.yamlio import issues_from_validation
+
+T = TypeVar("T")
 
 
 class Game:
@@ -115,7 +117,7 @@ class Game:
         Returns the events that happened, in order (all of them: filter with
         ``event.visible(team)`` for a team's view).
         """
-        return self._engine.advance()
+        return self._undoable(self._engine.advance)
 
     def step(self, weeks: float = 1.0) -> list[Event]:
         """Run ``weeks`` of game time inside the current turn (the white cell's "step a week");
@@ -127,7 +129,7 @@ class Game:
                        self.scenario.meta.horizon_weeks)
         if self.week + weeks >= boundary:
             return self.advance()
-        return engine.step_until(self.week + weeks)
+        return self._undoable(lambda: engine.step_until(self.week + weeks))
 
     def run(self, weeks: float | None = None) -> list[Event]:
         """Advance turn by turn until the horizon, or until ``weeks`` of game time have passed."""
@@ -141,15 +143,30 @@ class Game:
 
     def inject_event(self, event: EventSpec | dict[str, Any], rationale: str) -> Event:
         """Raise an event now on the facilitator's authority (journalled with the rationale)."""
-        return self._engine.inject_event(event, rationale)
+        return self._undoable(lambda: self._engine.inject_event(event, rationale))
 
     def inject_move(self, move: Move | dict[str, Any], rationale: str) -> str:
         """Make a move now on a team's behalf (legal or not: the white cell adjudicates)."""
-        return self._engine.inject_move(move, rationale)
+        return self._undoable(lambda: self._engine.inject_move(move, rationale))
 
     def override(self, indicator: str, value: float, rationale: str) -> Event:
         """Set an indicator to a value within its bounds, recording why."""
-        return self._engine.override(indicator, value, rationale)
+        return self._undoable(lambda: self._engine.override(indicator, value, rationale))
+
+    def _undoable(self, action: Callable[[], T]) -> T:
+        """Run an action that plays game time or applies effects; if it fails half-way (a bound
+        of ``wargame.limits`` hit, an indicator diverging), put the game back as it was before
+        the action, then raise. The journal never holds an action that did not complete, so the
+        save stays replayable and the facilitator can intervene and try again."""
+        engine = self._engine
+        mark = len(engine.journal_entries)
+        try:
+            return action()
+        except Exception:
+            if len(engine.journal_entries) > mark and not engine.tick_hooks:
+                kept = Journal(engine.journal.header, engine.journal_entries[:mark])
+                self._engine = Game.replay(kept, verify=False)._engine
+            raise
 
     # ---- reading ----------------------------------------------------------------------------
 

@@ -25,6 +25,13 @@ from pydantic import (
 )
 
 from wargame.economy.spec import DEFAULT_WORLD, WorldSpec, load_world
+from wargame.limits import (
+    MAX_HORIZON_WEEKS,
+    MAX_SOURCE_EVENTS,
+    MAX_SOURCE_RATE,
+    MAX_TICKS,
+    MAX_TURNS,
+)
 from wargame.scenario.base import WHITE, FieldIssues, Model
 from wargame.scenario.conditions import Condition
 from wargame.scenario.effects import (
@@ -55,7 +62,7 @@ class Meta(Model):
     """Citations for the scenario's numbers and events."""
     start: dt.date
     """Calendar date of week 0; event times are shown as dates from here."""
-    horizon_weeks: float = Field(gt=0, le=52 * 100)
+    horizon_weeks: float = Field(gt=0, le=MAX_HORIZON_WEEKS)
     """How long the game runs, in weeks."""
     turn_weeks: float = Field(gt=0)
     """Weeks of game time between two turns (the points where players move)."""
@@ -70,6 +77,17 @@ class Meta(Model):
                 f"must be at least one turn ({self.turn_weeks:g} weeks) "
                 f"(got {self.horizon_weeks:g})",
             )])
+        problems = []
+        for field, count, most in (("tick_weeks", "ticks", MAX_TICKS),
+                                   ("turn_weeks", "turns", MAX_TURNS)):
+            step = getattr(self, field)
+            if self.horizon_weeks / step > most:
+                problems.append(((field,), (
+                    f"must be ≥ {self.horizon_weeks / most:.3g} weeks: a game has at most "
+                    f"{most} {count} (got {step:g}, which makes "
+                    f"{self.horizon_weeks / step:.3g} over {self.horizon_weeks:g} weeks)")))
+        if problems:
+            raise FieldIssues(problems)
         return self
 
 
@@ -264,7 +282,7 @@ class Source(Model):
 
     process: Literal["poisson"] = "poisson"
     """The arrival process; Poisson (exponential gaps) for now."""
-    rate_per_week: float = Field(gt=0, le=1000)
+    rate_per_week: float = Field(gt=0, le=MAX_SOURCE_RATE)
     """Mean arrivals per week."""
     event: EventSpec
     """The event raised at each arrival."""
@@ -412,6 +430,21 @@ class Scenario(Model):
     variant says "the base, played with this policy" without restating the policy's rules."""
     applied_postures: list[str] = []
     """Postures already merged into this scenario (set by ``with_postures``, not by authors)."""
+
+    @model_validator(mode="after")
+    def _sources_are_bounded(self) -> Scenario:
+        """Random sources may not ask for more events than a game can hold (``wargame.limits``)."""
+        rate = sum(source.rate_per_week for source in self.sources.values())
+        if rate > MAX_SOURCE_RATE:
+            raise FieldIssues([(("sources",), (
+                f"all sources together may raise at most {MAX_SOURCE_RATE:g} events a week "
+                f"(got {rate:.6g})"))])
+        if rate * self.meta.horizon_weeks > MAX_SOURCE_EVENTS:
+            raise FieldIssues([(("sources",), (
+                f"all sources together may raise at most {MAX_SOURCE_EVENTS} events over the "
+                f"horizon (got {rate:.6g} a week × {self.meta.horizon_weeks:g} weeks = "
+                f"{rate * self.meta.horizon_weeks:.6g})"))])
+        return self
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Scenario:
