@@ -18,8 +18,8 @@ from pathlib import Path
 
 from wargame._version import __version__
 from wargame.engine.game import Game
-from wargame.files import save_text_atomic
 from wargame.errors import ScenarioError, WargameError
+from wargame.files import save_text_atomic
 from wargame.scenario.loader import load_scenario, shipped_scenarios
 from wargame.scenario.postures import with_postures
 from wargame.scenario.reference import schema_reference_markdown

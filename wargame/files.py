@@ -34,39 +34,37 @@ from wargame.errors import OutputError
 
 ErrorFactory = Callable[[str], Exception]
 """Builds the caller's own error (a ``ScenarioError`` with its file, a ``JournalError``) from a
-message that already names the file."""
+message saying what is wrong with the file."""
 
 
 # ---- reading --------------------------------------------------------------------------------
 
 def read_regular_file(path: str | Path, limit: int, error: ErrorFactory, *,
-                      what: str = "file", shown: str | None = None) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes; anything else is ``error(message)``.
+                      what: str = "file") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; else ``error(message)``.
 
-    ``shown`` is how the path is named in messages (default: as given).
+    ``message`` says what is wrong without naming the file (``file not found``, ``is not a
+    regular file ...``), so each caller names it in its own style (``x.yaml: ...``, an ``Issue``
+    with the file).
     """
-    name = str(path) if shown is None else shown
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
                              | getattr(os, "O_NOCTTY", 0))
-    except FileNotFoundError:
-        raise error(f"{name}: file not found") from None
+    except (FileNotFoundError, NotADirectoryError, ValueError):  # ValueError: a NUL in the name
+        raise error("file not found") from None
     except IsADirectoryError:
-        raise error(f"{name}: is a directory, not a {what}") from None
-    except ValueError:  # a NUL in the name, which no file has
-        raise error(f"{name}: file not found") from None
+        raise error(f"is a directory, not a {what}") from None
     except OSError as exc:
-        raise error(f"{name}: cannot read: {exc.strerror}") from None
+        raise error(f"cannot read file: {exc.strerror or exc}") from None
     try:
         info = os.fstat(descriptor)
         if stat.S_ISDIR(info.st_mode):
-            raise error(f"{name}: is a directory, not a {what}")
+            raise error(f"is a directory, not a {what}")
         if not stat.S_ISREG(info.st_mode):
-            raise error(f"{name}: is not a regular file (a device, FIFO or socket); a {what} "
-                        "must be a file")
+            raise error(f"is not a regular file (a device, FIFO or socket); a {what} must be a "
+                        "file")
         if info.st_size > limit:
-            raise error(f"{name}: {info.st_size} bytes is larger than a {what} may be "
-                        f"({limit} bytes)")
+            raise error(f"file is {info.st_size} bytes; a {what} may be at most {limit} bytes")
         chunks: list[bytes] = []
         remaining = limit + 1
         while remaining > 0:
@@ -77,11 +75,11 @@ def read_regular_file(path: str | Path, limit: int, error: ErrorFactory, *,
             remaining -= len(chunk)
         data = b"".join(chunks)
     except OSError as exc:
-        raise error(f"{name}: cannot read: {exc.strerror}") from None
+        raise error(f"cannot read file: {exc.strerror or exc}") from None
     finally:
         os.close(descriptor)
     if len(data) > limit:
-        raise error(f"{name}: larger than a {what} may be ({limit} bytes)")
+        raise error(f"a {what} may be at most {limit} bytes (the file grew while being read)")
     return data
 
 

@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from wargame.errors import InputTableError, Issue
+from wargame.files import read_regular_file
 from wargame.scenario.base import FieldIssues, Model
 from wargame.yamlio import (
     Path_,
@@ -398,22 +399,14 @@ def _read_text(source: str | Path) -> tuple[str, str]:
     if isinstance(source, str) and source == DEFAULT_WORLD:
         text = resources.files("wargame.economy").joinpath("data/default-world.yaml")
         return text.read_text(encoding="utf-8"), "wargame/economy/data/default-world.yaml"
-    path = Path(source)
     shown = str(source)
+    data = read_regular_file(source, MAX_WORLD_BYTES,
+                             lambda message: InputTableError(Issue(message, file=shown)),
+                             what="world")
     try:
-        if path.is_dir():
-            raise InputTableError(Issue("is a directory, not a world file", file=shown))
-        size = path.stat().st_size
-        if size > MAX_WORLD_BYTES:
-            raise InputTableError(Issue(f"file is {size} bytes; a world may be at most "
-                                        f"{MAX_WORLD_BYTES} bytes", file=shown))
-        return path.read_bytes().decode("utf-8"), shown
-    except FileNotFoundError:
-        raise InputTableError(Issue("file not found", file=shown)) from None
+        return data.decode("utf-8"), shown
     except UnicodeDecodeError as exc:
         raise not_utf8_issue(exc, shown, InputTableError) from None
-    except OSError as exc:
-        raise InputTableError(Issue(f"cannot read file: {exc.strerror}", file=shown)) from None
 
 
 def load_world_text(text: str, file: str = "<world>") -> WorldSpec:

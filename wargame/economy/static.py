@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from wargame.errors import InputTableError, Issue
+from wargame.files import read_regular_file
 
 OUTPUT_COLUMNS = frozenset({"output", "x", "total_output", "gross_output"})
 """Column labels (case-insensitive) read as gross output rather than final demand."""
@@ -202,18 +203,14 @@ def load_table(path: str | Path, coefficients: bool = False) -> IOTable:
     Every problem is an ``InputTableError`` naming the file and the row or column.
     """
     shown = str(path)
-    file = Path(path)
-    if not file.exists():
-        raise InputTableError(Issue("file not found", file=shown))
-    if file.is_dir():
-        raise InputTableError(Issue("is a directory, not a table", file=shown))
-    if file.stat().st_size > MAX_TABLE_BYTES:
-        raise InputTableError(Issue(f"file is larger than {MAX_TABLE_BYTES} bytes", file=shown))
-    if file.suffix.lower() in (".parquet", ".pq"):
-        header, rows = _read_parquet(file, shown)
+    data = read_regular_file(path, MAX_TABLE_BYTES,
+                             lambda message: InputTableError(Issue(message, file=shown)),
+                             what="table")
+    if Path(path).suffix.lower() in (".parquet", ".pq"):
+        header, rows = _read_parquet(data, shown)
         header_line = None
     else:
-        header, rows, header_line = _read_csv(file, shown)
+        header, rows, header_line = _read_csv(data, shown)
     return _build(header, rows, shown, coefficients, header_line)
 
 
@@ -221,14 +218,12 @@ Row = tuple[int | None, str, list[str | float | None]]
 """Line number (None for Parquet, which has no lines), label, cells."""
 
 
-def _read_csv(file: Path, shown: str) -> tuple[list[str], list[Row], int]:
+def _read_csv(data: bytes, shown: str) -> tuple[list[str], list[Row], int]:
     try:
-        text = file.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputTableError(Issue(f"not UTF-8 text (byte {exc.start} cannot be decoded)",
                                     file=shown)) from None
-    except OSError as exc:
-        raise InputTableError(Issue(f"cannot read file: {exc.strerror}", file=shown)) from None
     lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1)
              if line.strip() and not line.lstrip().startswith("#")]
     if not lines:
@@ -251,14 +246,15 @@ def _read_csv(file: Path, shown: str) -> tuple[list[str], list[Row], int]:
     return [h.strip() for h in header[1:]], rows, header_line
 
 
-def _read_parquet(file: Path, shown: str) -> tuple[list[str], list[Row]]:
+def _read_parquet(data: bytes, shown: str) -> tuple[list[str], list[Row]]:
     try:
+        import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
         raise InputTableError(Issue("reading Parquet needs pyarrow (pip install pyarrow); "
                                     "or save the table as CSV", file=shown)) from None
     try:
-        table = pq.read_table(file)
+        table = pq.read_table(pa.BufferReader(data))
     except Exception as exc:  # pyarrow raises many types for damaged files
         raise InputTableError(Issue(f"cannot read Parquet: {exc}", file=shown)) from None
     names = [str(name) for name in table.column_names]

@@ -25,13 +25,13 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, NonNegativeInt, TypeAdapter, ValidationError
 
 from wargame.errors import JournalError
-from wargame.files import save_text_atomic
+from wargame.files import read_regular_file, save_text_atomic
+from wargame.limits import MAX_JOURNAL_BYTES
 from wargame.scenario.base import Model
 from wargame.yamlio import issues_from_validation
 
 FORMAT = "wargame-journal"
 FORMAT_VERSION = 1
-MAX_JOURNAL_BYTES = 256 * 1024 * 1024
 
 
 def dumps(record: dict[str, Any]) -> str:
@@ -185,18 +185,9 @@ class Journal:
     def load(cls, path: str | Path) -> Journal:
         """Read and check a journal file; ``JournalError`` names the line and what is wrong."""
         path = Path(path)
-        try:
-            size = path.stat().st_size
-            if size > MAX_JOURNAL_BYTES:
-                raise JournalError(f"{path}: {size} bytes is larger than a journal may be "
-                                   f"({MAX_JOURNAL_BYTES} bytes)")
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise JournalError(f"{path}: file not found") from None
-        except IsADirectoryError:
-            raise JournalError(f"{path}: is a directory, not a journal") from None
-        except OSError as exc:
-            raise JournalError(f"{path}: cannot read: {exc.strerror}") from None
+        raw = read_regular_file(path, MAX_JOURNAL_BYTES,
+                                lambda message: JournalError(f"{path}: {message}"),
+                                what="journal")
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import OrderedDict
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,8 @@ from pydantic import ValidationError
 
 from wargame.economy.spec import DEFAULT_WORLD, load_world
 from wargame.errors import InputTableError, Issue, ScenarioError
+from wargame.files import is_regular_file, is_within, read_regular_file
+from wargame.limits import MAX_SCENARIO_BYTES
 from wargame.scenario.schema import Scenario
 from wargame.yamlio import (
     Located,
@@ -29,31 +33,17 @@ from wargame.yamlio import (
     parse_yaml,
 )
 
-MAX_SCENARIO_BYTES = 1024 * 1024
-"""A scenario is a page of settings; a larger file is a mistake (or an attack on the parser)."""
 MAX_EXTENDS_DEPTH = 16
 
 
 def _read(path: Path, shown: str) -> str:
+    data = read_regular_file(path, MAX_SCENARIO_BYTES,
+                             lambda message: ScenarioError(Issue(message, file=shown)),
+                             what="scenario")
     try:
-        size = path.stat().st_size
-    except (FileNotFoundError, ValueError):  # ValueError: a NUL in the name, which no file has
-        raise ScenarioError(Issue("file not found", file=shown)) from None
-    except OSError as exc:
-        raise ScenarioError(Issue(f"cannot read file: {exc.strerror}", file=shown)) from None
-    if path.is_dir():
-        raise ScenarioError(Issue("is a directory, not a scenario file", file=shown))
-    if size > MAX_SCENARIO_BYTES:
-        raise ScenarioError(Issue(
-            f"file is {size} bytes; a scenario may be at most {MAX_SCENARIO_BYTES} bytes",
-            file=shown,
-        ))
-    try:
-        return path.read_bytes().decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise not_utf8_issue(exc, shown, ScenarioError) from None
-    except OSError as exc:
-        raise ScenarioError(Issue(f"cannot read file: {exc.strerror}", file=shown)) from None
 
 
 def _merge(base: Located, child: Located) -> Located:
@@ -89,7 +79,37 @@ def _merge(base: Located, child: Located) -> Located:
     return Located(data, where)
 
 
-def _resolve(path: Path, shown: str, chain: tuple[Path, ...]) -> Located:
+SCENARIO_PATH_VARIABLE = "WARGAME_SCENARIO_PATH"
+"""Folders (separated like ``PATH``) that ``extends:`` and world files may also be read from."""
+
+
+def allowed_folders(scenario_file: Path, extra: Iterable[str | Path] = ()) -> tuple[Path, ...]:
+    """Where a scenario's ``extends:`` and world files may be read from: the folder of the file
+    the user named, the shipped library, folders passed by the caller, and the folders in
+    ``$WARGAME_SCENARIO_PATH``. Why: a scenario is data someone else may have written, and
+    ``extends: /etc/passwd`` or ``../../home/me/.ssh/id_rsa`` must not read (and echo in an
+    error) a file its user never chose."""
+    folders = [scenario_file.resolve().parent, _shipped_dir().resolve()]
+    folders += [Path(folder) for folder in extra]
+    folders += [Path(folder) for folder in os.environ.get(SCENARIO_PATH_VARIABLE, "")
+                .split(os.pathsep) if folder]
+    return tuple(folders)
+
+
+def _check_allowed(target: Path, shown: str, field: str, file: str, line: int | None,
+                   folders: tuple[Path, ...]) -> None:
+    if not is_within(target, folders):
+        resolved = target.resolve()
+        if resolved != Path(os.path.abspath(target)):
+            shown = f"{shown} (a link to {resolved})"
+        raise ScenarioError(Issue(
+            f"{shown} is outside the folders a scenario may read from (its own folder "
+            f"{folders[0]} and the shipped library); move the file there, or allow its folder "
+            f"in ${SCENARIO_PATH_VARIABLE}", field, file, line))
+
+
+def _resolve(path: Path, shown: str, chain: tuple[Path, ...],
+             folders: tuple[Path, ...]) -> Located:
     """Read a file and everything it extends, merged, with locations."""
     located = parse_yaml(_read(path, shown), shown)
     data = located.data
@@ -105,6 +125,7 @@ def _resolve(path: Path, shown: str, chain: tuple[Path, ...]) -> Located:
         raise ScenarioError(Issue("must be a path to a scenario file", "extends", shown, line))
     parent_path = (path.parent / parent).resolve()
     parent_shown = str(Path(shown).parent / parent)
+    _check_allowed(path.parent / parent, parent_shown, "extends", shown, line, folders)
     if parent_path in chain or parent_path == path.resolve():
         names = " → ".join([*(p.name for p in chain), path.name, parent_path.name])
         raise ScenarioError(Issue(f"circular extends: {names}", "extends", shown, line))
@@ -112,7 +133,7 @@ def _resolve(path: Path, shown: str, chain: tuple[Path, ...]) -> Located:
         raise ScenarioError(Issue(f"extends is nested more than {MAX_EXTENDS_DEPTH} deep",
                                   "extends", shown, line))
     try:
-        base = _resolve(parent_path, parent_shown, (*chain, path.resolve()))
+        base = _resolve(parent_path, parent_shown, (*chain, path.resolve()), folders)
     except ScenarioError as exc:
         if any(issue.message == "file not found" and issue.file == parent_shown
                for issue in exc.issues):
@@ -149,22 +170,28 @@ def validate_scenario_data(located_data: Any, where: dict[Path_, Where] | None =
             else issue for issue in exc.issues]) from None
 
 
-def load_scenario(source: str | Path) -> Scenario:
+def load_scenario(source: str | Path, *, folders: Iterable[str | Path] = ()) -> Scenario:
     """Load and validate a scenario from a file path, or by name from the shipped library.
 
-    Raises ``ScenarioError`` whose message names the file, line and field of every problem.
+    ``extends:`` and world files are read only from the scenario's own folder, the shipped
+    library, ``folders`` and ``$WARGAME_SCENARIO_PATH`` (see ``allowed_folders``). Raises
+    ``ScenarioError`` whose message names the file, line and field of every problem.
     """
+    if not isinstance(source, str | Path):
+        raise ScenarioError(Issue(f"a scenario is a file path or a shipped name (got "
+                                  f"{type(source).__name__})"))
     path = Path(source)
     shown = str(source)
     if not path.exists() and str(source) in shipped_scenarios():
         path = _shipped_dir() / f"{source}.yaml"
         shown = f"scenarios/{source}.yaml"
-    located = _resolve(path, shown, ())
-    _embed_world_file(located)
+    allowed = allowed_folders(path, folders)
+    located = _resolve(path, shown, (), allowed)
+    _embed_world_file(located, allowed)
     return validate_scenario_data(located.data, located.where, shown)
 
 
-def _embed_world_file(located: Located) -> None:
+def _embed_world_file(located: Located, folders: tuple[Path, ...]) -> None:
     """Replace ``economy.world: some/file.yaml`` by the world it names, read relative to the
     scenario file that named it, so the validated scenario (and its journal) carries the world."""
     economy = located.data.get("economy")
@@ -173,7 +200,8 @@ def _embed_world_file(located: Located) -> None:
         return
     file, line = located.where.get(("economy", "world"), ("", 1))
     world_path = Path(file).parent / world
-    if not world_path.is_file():
+    _check_allowed(world_path, str(world_path), "economy.world", file, line, folders)
+    if not is_regular_file(world_path):
         raise ScenarioError(Issue(f"world file not found: {world_path} (expected '"
                                   f"{DEFAULT_WORLD}' or a path relative to this scenario)",
                                   "economy.world", file, line))
