@@ -23,7 +23,7 @@ from wargame.economy.network import SupplyNetwork
 from wargame.engine.economy_link import EconomyLink
 from wargame.engine.effects import EffectCompiler, EffectFn
 from wargame.engine.events import Cause, Event, Move, MoveOption, PendingMove
-from wargame.engine.journal import FORMAT, FORMAT_VERSION, Journal
+from wargame.engine.journal import FORMAT, FORMAT_VERSION, Journal, atomic_effects
 from wargame.engine.rng import RandomStreams, checked_seed
 from wargame.engine.whitecell import WhiteCell
 from wargame.errors import GameStateError, Issue, MoveError
@@ -72,7 +72,9 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
     """The mutable state of one game and the processes that change it. Use ``Game``."""
 
     def __init__(self, scenario: Scenario, seed: int = 0, *, human_teams: Iterable[str] = (),
-                 spawn_key: tuple[int, ...] = ()) -> None:
+                 spawn_key: tuple[int, ...] = (), header: dict[str, Any] | None = None) -> None:
+        """``header``: a saved journal's header, kept as it was (a replay); its format version
+        decides the rules the game is played by (``journal.atomic_effects``)."""
         self.scenario = scenario
         self.seed, self.spawn_key = checked_seed(seed, spawn_key)
         self.human_teams = tuple(sorted(set(human_teams)))
@@ -183,18 +185,24 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
         """Depth of the chain of events raising one another in this instant (``MAX_CHAIN``)."""
         self.rate_window_start = 0.0
         """Game time at the start of the last ``RATE_WINDOW`` events (``MAX_EVENTS_PER_WEEK``)."""
-        self.journal = Journal({
-            "record": "header",
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            "engine": __version__,
-            "seed": self.seed,
-            "spawn_key": list(self.spawn_key),
-            "human_teams": list(self.human_teams),
-            "scenario_hash": scenario_hash(scenario),
-            "scenario": scenario_dump(scenario),
-        })
-
+        if header is None:
+            header = {
+                "record": "header",
+                "format": FORMAT,
+                "format_version": FORMAT_VERSION,
+                "engine": __version__,
+                "seed": self.seed,
+                "spawn_key": list(self.spawn_key),
+                "human_teams": list(self.human_teams),
+                "scenario_hash": scenario_hash(scenario),
+                "scenario": scenario_dump(scenario),
+            }
+        self.journal = Journal(header)
+        self.atomic = atomic_effects(int(header["format_version"]))
+        """Version 2 on: an event's effects apply as one before triggers and rules see them."""
+        self.deferred: list[int] | None = None
+        """While an event's effects apply (atomic games): indicators changed whose triggers wait
+        for the last effect."""
         self.journal_entries = self.journal._entries  # the hot loop appends events directly
         for number, inject in enumerate(scenario.injects):
             self.env.process(self._inject_process(number, inject.at_week))
@@ -531,12 +539,31 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
         self.journal_entries.append(event)
         if effects:
             event_id = event.id
-            for effect in effects:
-                effect(params, event_id)
+            if self.atomic:
+                self._apply_as_one(effects, params, event_id)
+            else:
+                for effect in effects:
+                    effect(params, event_id)
         rules = self.rules_by_kind.get(kind)
         if rules:
             self._wake(rules, event)
         return event
+
+    def _apply_as_one(self, effects: tuple[EffectFn, ...], params: dict[str, Any] | None,
+                      event_id: str) -> None:
+        """Apply every effect of one event, then check the triggers of the indicators they
+        changed, in the order the effects first changed them, each on its final value: a level
+        crossed by the first effect and uncrossed by the second was never crossed."""
+        outer, self.deferred = self.deferred, []
+        try:
+            for effect in effects:
+                effect(params, event_id)
+        finally:
+            changed, self.deferred = self.deferred, outer
+        triggers_by_indicator = self.triggers_by_indicator
+        values = self.values
+        for position in changed:
+            self._check_triggers(triggers_by_indicator[position], values[position], event_id)
 
     def set_indicator(self, position: int, value: float, event_id: str | None) -> None:
         """Set an indicator (clipped to its bounds) and fire any trigger it crosses."""
@@ -552,7 +579,11 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
         values[position] = value
         triggers = self.triggers_by_indicator.get(position)
         if triggers:
-            self._check_triggers(triggers, value, event_id)
+            deferred = self.deferred
+            if deferred is None:
+                self._check_triggers(triggers, value, event_id)
+            elif position not in deferred:
+                deferred.append(position)
 
     def _not_finite(self, position: int, value: float, event_id: str | None) -> None:
         """An indicator may not become infinite or NaN: it could not be compared, journalled or

@@ -27,9 +27,8 @@ from pydantic import ValidationError
 from wargame.economy.network import SupplyNetwork
 from wargame.engine.core import Engine, TickHook
 from wargame.engine.events import Event, Move, MoveOption, PendingMove
-from wargame.engine.journal import Journal
+from wargame.engine.journal import Journal, content_hash
 from wargame.errors import GameStateError, JournalError, WargameError
-from wargame.scenario.loader import scenario_hash
 from wargame.scenario.schema import EventSpec, Scenario
 from wargame.yamlio import issues_from_validation
 
@@ -224,17 +223,18 @@ class Game:
         if not isinstance(journal, Journal):
             journal = Journal.load(journal)
         header = journal.header
+        if verify and content_hash(header["scenario"]) != header["scenario_hash"]:
+            raise JournalError("the journal's scenario does not match its recorded hash "
+                               "(edited or damaged)")
         try:
             scenario = Scenario.model_validate(header["scenario"])
         except ValidationError as exc:
             first = issues_from_validation(exc, header["scenario"])[0]
             raise JournalError(f"the journal's scenario does not validate: scenario.{first}") \
                 from None
-        if scenario_hash(scenario) != header["scenario_hash"]:
-            raise JournalError("the journal's scenario does not match its recorded hash "
-                               "(edited or damaged)")
-        game = cls(scenario, header["seed"], human_teams=header.get("human_teams", ()),
-                   spawn_key=tuple(header.get("spawn_key", ())))
+        game = cls.__new__(cls)
+        game._engine = Engine(scenario, header["seed"], human_teams=header.get("human_teams", ()),
+                              spawn_key=tuple(header.get("spawn_key", ())), header=header)
         for number, record in enumerate(journal.records, start=2):
             try:
                 game._apply_input(record)
@@ -272,7 +272,7 @@ class Game:
 
     def _verify_against(self, journal: Journal) -> None:
         mine = list(self.journal.lines())
-        theirs = list(journal.lines())
+        theirs = journal.raw_lines if journal.raw_lines is not None else list(journal.lines())
         for number, (a, b) in enumerate(zip(mine, theirs, strict=False), start=1):
             if a != b:
                 note = ""

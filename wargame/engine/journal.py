@@ -11,27 +11,59 @@ further line is one record, tagged by ``record``:
 - ``event``: something happened (output, regenerated on replay and compared byte for byte).
 
 Replaying the inputs on a fresh game rebuilds the identical game; comparing the regenerated lines
-with the stored ones proves it. Saving writes a temporary file, fsyncs it and renames it over the
-old one, so a crash mid-save leaves the previous save intact.
+with the stored ones, byte for byte as they are in the file, proves it. Saving writes a temporary
+file, fsyncs it and renames it over the old one, so a crash mid-save leaves the previous save
+intact; a journal larger than a journal may be read (``wargame.limits.MAX_JOURNAL_BYTES``) is
+refused when it is written, not discovered when it is read.
+
+**Versions.** ``format_version`` says which rules wrote the file, and a journal is always replayed
+under its own version's rules (``SEMANTICS``), so old saves keep replaying when the engine
+changes. The scenario's hash is taken of the scenario *as saved* in the header, so a field the
+format gains later (with a default) does not make an older save look edited. Version 1 (up to
+issue 11): an event's effects fired triggers one by one as they applied. Version 2: an event's
+effects all apply first, then the triggers they crossed, then the rules the event wakes.
+
+**What verification proves, and what it does not.** A verified journal is self-consistent: its
+events are exactly what its inputs produce. It is *not* tamper-evident: anyone who edits the
+inputs (or the scenario) and regenerates the events, or recomputes the hash, gets a journal that
+verifies. Keep saves where only the white cell can write them, or sign them outside the engine.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, NonNegativeInt, TypeAdapter, ValidationError
+from pydantic import Field, NonNegativeInt, Tag, TypeAdapter, ValidationError
 
 from wargame.errors import JournalError
 from wargame.files import read_regular_file, save_text_atomic
 from wargame.limits import MAX_JOURNAL_BYTES
 from wargame.scenario.base import Model
+from wargame.scenario.schema import EventSpec
 from wargame.yamlio import issues_from_validation
 
 FORMAT = "wargame-journal"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""The version this engine writes."""
+READABLE_VERSIONS = (1, 2)
+"""Versions this engine reads and replays, each under its own rules."""
+
+
+def atomic_effects(format_version: int) -> bool:
+    """Whether a journal of this version applies an event's effects as one (version 2 on)."""
+    return format_version >= 2
+
+
+def content_hash(data: Any) -> str:
+    """The hash of JSON data as a journal stores it (keys sorted, compact, UTF-8): what a
+    header's ``scenario_hash`` is, checked against the scenario the header holds."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def dumps(record: dict[str, Any]) -> str:
@@ -69,14 +101,44 @@ class WithdrawRecord(Model):
     turn: int
 
 
-class FacilitatorRecord(Model):
+class InjectMoveDetail(Model):
+    team: str
+    kind: str
+    params: dict[str, Any] = {}
+
+
+class OverrideDetail(Model):
+    indicator: str
+    value: float
+
+
+class _Facilitator(Model):
     record: Literal["facilitator"]
     id: str
     turn: int
     week: float
-    action: Literal["inject_event", "inject_move", "override"]
     rationale: str
-    detail: dict[str, Any]
+
+
+class InjectEventRecord(_Facilitator):
+    action: Literal["inject_event"]
+    detail: EventSpec
+
+
+class InjectMoveRecord(_Facilitator):
+    action: Literal["inject_move"]
+    detail: InjectMoveDetail
+
+
+class OverrideRecord(_Facilitator):
+    action: Literal["override"]
+    detail: OverrideDetail
+
+
+FacilitatorRecord = Annotated[
+    InjectEventRecord | InjectMoveRecord | OverrideRecord, Field(discriminator="action")]
+"""A white-cell action; its ``detail`` is checked for its action, so replay never meets an
+override without an indicator."""
 
 
 class ForkRecord(Model):
@@ -124,8 +186,8 @@ class EventRecord(Model):
 
 
 BodyRecord = Annotated[
-    MoveRecord | WithdrawRecord | FacilitatorRecord | AdvanceRecord | StepRecord | ForkRecord
-    | EventRecord,
+    MoveRecord | WithdrawRecord | Annotated[FacilitatorRecord, Tag("facilitator")]
+    | AdvanceRecord | StepRecord | ForkRecord | EventRecord,
     Field(discriminator="record"),
 ]
 _BODY = TypeAdapter(BodyRecord)
@@ -138,9 +200,17 @@ class Journal:
     read or saved, so a batch replication that never saves pays nothing for journalling.
     """
 
-    def __init__(self, header: dict[str, Any], records: Iterable[Any] = ()) -> None:
+    def __init__(self, header: dict[str, Any], records: Iterable[Any] = (), *,
+                 raw_lines: list[str] | None = None) -> None:
         self.header = header
         self._entries: list[Any] = list(records)
+        self.raw_lines = raw_lines
+        """The file's lines exactly as read (None for a journal made in memory): replay
+        verification compares against these, so a byte changed on disk cannot pass."""
+
+    @property
+    def format_version(self) -> int:
+        return int(self.header["format_version"])
 
     def append(self, record: Any) -> None:
         """Add a record: a JSON-ready dict, or an object with ``to_json()`` (an ``Event``)."""
@@ -178,8 +248,17 @@ class Journal:
         return Journal(self.header, kept)
 
     def save(self, path: str | Path) -> None:
-        """Write atomically: a temporary file beside ``path``, fsync, rename, fsync the folder."""
-        save_text_atomic(Path(path), self.text())
+        """Write atomically: a temporary file beside ``path``, fsync, rename, fsync the folder.
+
+        A journal larger than ``MAX_JOURNAL_BYTES`` (what ``load`` accepts) is refused before
+        anything is written: a save must always be readable again."""
+        text = self.text()
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > MAX_JOURNAL_BYTES:
+            raise JournalError(f"{path}: the journal would be {size} bytes, more than a journal "
+                               f"may be ({MAX_JOURNAL_BYTES} bytes, what replay reads); nothing "
+                               "was written")
+        save_text_atomic(Path(path), text)
 
     @classmethod
     def load(cls, path: str | Path) -> Journal:
@@ -206,36 +285,75 @@ class Journal:
         if not lines:
             raise JournalError(f"{name}: empty file, not a wargame journal")
         try:
-            header = json.loads(lines[0])
-        except (ValueError, RecursionError):  # RecursionError: nested thousands deep
+            header = _json_line(lines[0])
+        except _NotJson as exc:
+            if exc.duplicate:
+                raise JournalError(f"{name}:1: damaged header: {exc}") from None
             raise JournalError(f"{name}:1: not a wargame journal (line 1 is not JSON)") from None
         if not isinstance(header, dict) or header.get("format") != FORMAT:
             raise JournalError(f"{name}:1: not a wargame journal (no '{FORMAT}' header)")
-        if header.get("format_version") != FORMAT_VERSION:
-            raise JournalError(f"{name}:1: journal format version {header.get('format_version')}"
-                               f" is not supported (this engine reads version {FORMAT_VERSION})")
+        if header.get("format_version") not in READABLE_VERSIONS:
+            raise JournalError(
+                f"{name}:1: journal format version {header.get('format_version')!r} is not "
+                f"supported (this engine reads versions "
+                f"{', '.join(map(str, READABLE_VERSIONS))}; a newer wargame wrote it?)")
         try:
             HeaderRecord.model_validate(header)
         except ValidationError as exc:
             raise JournalError(f"{name}:1: damaged header: {_first_error(exc, header)}") from None
+        if content_hash(header["scenario"]) != header["scenario_hash"]:
+            raise JournalError(f"{name}:1: the scenario does not match its recorded hash "
+                               "(edited or damaged)")
         records: list[dict[str, Any]] = []
         for number, line in enumerate(lines[1:], start=2):
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise JournalError(f"{name}:{number}: damaged journal: not JSON ({exc.msg})") \
-                    from None
-            except (ValueError, RecursionError) as exc:  # a number of 4300+ digits; deep nesting
-                why = "nested too deeply" if isinstance(exc, RecursionError) else "number too long"
-                raise JournalError(f"{name}:{number}: damaged journal: not JSON ({why})") \
-                    from None
+                record = _json_line(line)
+            except _NotJson as exc:
+                why = str(exc) if exc.duplicate else f"not JSON ({exc})"
+                raise JournalError(f"{name}:{number}: damaged journal: {why}") from None
             try:
                 _BODY.validate_python(record)
             except ValidationError as exc:
                 problem = _first_error(exc, record)
                 raise JournalError(f"{name}:{number}: damaged journal: {problem}") from None
             records.append(record)
-        return cls(header, records)
+        return cls(header, records, raw_lines=lines)
+
+
+class _NotJson(ValueError):
+    def __init__(self, why: str, duplicate: bool = False) -> None:
+        super().__init__(why)
+        self.duplicate = duplicate
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _NotJson(f"duplicate key '{key}' in one record", duplicate=True)
+            seen.add(key)
+    return result
+
+
+def _no_constants(name: str) -> Any:
+    raise _NotJson(f"{name} is not a number JSON allows")
+
+
+def _json_line(line: str) -> Any:
+    """One line as strict JSON: no duplicate keys (which one would count?), no NaN or Infinity
+    (the engine never writes them), nesting and numbers within Python's limits."""
+    try:
+        return json.loads(line, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+    except _NotJson:
+        raise
+    except json.JSONDecodeError as exc:
+        raise _NotJson(exc.msg) from None
+    except RecursionError:
+        raise _NotJson("nested too deeply") from None
+    except ValueError as exc:  # a number of 4300+ digits
+        raise _NotJson("number too long" if "digits" in str(exc) else str(exc)) from None
 
 
 def _first_error(exc: ValidationError, data: Any = None) -> str:
