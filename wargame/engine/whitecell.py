@@ -10,6 +10,8 @@ from pydantic import ValidationError
 
 from wargame.engine.events import Cause, Event, Move
 from wargame.errors import Issue, MoveError
+from wargame.limits import MAX_TEXT
+from wargame.scenario.base import text_problem
 from wargame.scenario.params import format_value
 from wargame.scenario.references import References
 from wargame.scenario.schema import EventSpec
@@ -23,6 +25,11 @@ class WhiteCell:
         if not isinstance(rationale, str) or not rationale.strip():
             raise MoveError(Issue("a facilitator action needs a rationale (why it was done)",
                                   "rationale"))
+        problem = text_problem(rationale)
+        if problem is None and len(rationale) > MAX_TEXT:
+            problem = f"may be at most {MAX_TEXT} characters (got {len(rationale)})"
+        if problem is not None:
+            raise MoveError(Issue(problem, "rationale"))
         self.facilitator_counter += 1
         action_id = f"f{self.facilitator_counter}"
         self.journal.append({"record": "facilitator", "id": action_id, "turn": self.playing,

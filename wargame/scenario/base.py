@@ -55,7 +55,67 @@ class Model(BaseModel):
                 value = data.get(name)
                 if isinstance(value, bool):  # pydantic's lax mode would read `true` as 1
                     raise FieldIssues([((name,), f"must be a number (got {str(value).lower()})")])
+            problems = [(path, message) for key, value in data.items()
+                        for path, message in _text_problems(value, (key,),
+                                                            name=key in NAME_FIELDS)]
+            if problems:
+                raise FieldIssues(problems[:1])
         return data
+
+
+NAME_FIELDS = frozenset({"name", "unit", "choices", "team", "kind", "indicator", "actor"})
+"""Fields that name something a person must tell apart from other names: no invisible
+characters at all there."""
+_INVISIBLE_IN_TEXT = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+    "\u2066-\u2069\ud800-\udfff]")
+"""Control characters (tab and line breaks aside), bidirectional controls (the "Trojan source"
+characters that make text display in another order than it reads) and lone surrogates (which no
+UTF-8 file can hold): refused in any text, so a report shows what the file says and a journal can
+always be written."""
+_INVISIBLE_IN_NAME = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff\ud800-\udfff]")
+"""In names, also zero-width characters and soft hyphens: two names that look the same must be
+the same name."""
+
+
+def text_problem(text: str, *, name: bool = False) -> str | None:
+    """Why ``text`` may not appear in a scenario, a move or a journal, or None."""
+    found = (_INVISIBLE_IN_NAME if name else _INVISIBLE_IN_TEXT).search(text)
+    if found is None:
+        return None
+    code = ord(found.group())
+    what = ("a lone surrogate (not valid Unicode)" if 0xD800 <= code <= 0xDFFF
+            else "a control character" if code < 0x20 or 0x7F <= code <= 0x9F
+            else "a bidirectional control character" if code in _BIDI
+            else "an invisible character")
+    where = "a name" if name else "text"
+    return f"{where} may not contain {what} (U+{code:04X} at position {found.start()})"
+
+
+_BIDI = frozenset({0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)})
+
+
+def _text_problems(value: Any, path: tuple[str | int, ...], *, name: bool
+                   ) -> list[tuple[tuple[str | int, ...], str]]:
+    """Problems of the text in a field's value: the value itself, the items of a list, the keys
+    and text values of a mapping (nested models check their own fields)."""
+    if isinstance(value, str):
+        problem = text_problem(value, name=name)
+        return [] if problem is None else [(path, problem)]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) if isinstance(item, str)
+                for found in _text_problems(item, (*path, index), name=name)]
+    if isinstance(value, dict):
+        found: list[tuple[tuple[str | int, ...], str]] = []
+        for key, item in value.items():
+            if isinstance(key, str) and (problem := text_problem(key, name=True)):
+                found.append(((*path, key), problem))
+            if isinstance(item, str | list):
+                found += _text_problems(item, (*path, key), name=name)
+        return found
+    return []
 
 
 _NUMBER_FIELDS: dict[type, tuple[str, ...]] = {}

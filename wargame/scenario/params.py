@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from wargame.limits import MAX_WHOLE_NUMBER
 from wargame.scenario.base import Model
 
 ParamValue = bool | int | float | str
@@ -118,6 +119,8 @@ def check_param(spec: ParamSpec, value: object) -> tuple[ParamValue | None, str 
         return None, f"must be ≥ {format_value(spec.min)} (got {format_value(value)})"
     if spec.max is not None and value > spec.max:
         return None, f"must be ≤ {format_value(spec.max)} (got {format_value(value)})"
+    if isinstance(value, int) and abs(value) > MAX_WHOLE_NUMBER:  # effects compute in floats
+        return None, f"must be a whole number from -2**53 to 2**53 (got {format_value(value)})"
     return value, None
 
 
