@@ -2,7 +2,9 @@
 
 The engine runs in one exclusive worker thread (a lock serialises every call), and screens only
 render immutable snapshots taken in that thread; a turn that takes longer than a blink shows a
-loading indicator. Every change is followed by an atomic save of the journal.
+loading indicator. Every change is followed by an atomic save of the journal, and a save that
+fails is said as such (the change stands, the file lacks it, the title says NOT SAVED until a save
+works). The save file is locked for as long as the game uses it.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -19,15 +21,22 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from tui.dialogs import ConfirmScreen, HandoverScreen, HelpScreen, seat_title
+from tui.paths import Root, is_report, replaceable_save
 from tui.seat import SeatScreen
 from tui.session import WHITE_CELL, Session, Snapshot
 from tui.start import StartScreen
 from tui.whitecell import WhiteCellScreen
 from wargame import WargameError
+from wargame.errors import OutputError
+from wargame.files import SaveLock
 from wargame.scenario.schema import Scenario
 
 SLOW_SECONDS = 0.15
 """Show the loading indicator when an engine call takes longer than this."""
+
+Saving = Literal["first", "after_shown"] | None
+"""When ``run_engine`` saves after its action: before showing the result (every change a lost
+save would lose), after it is on screen (an advance, which replaying gives back), or not."""
 
 
 class WargameApp(App[None]):
@@ -39,13 +48,17 @@ class WargameApp(App[None]):
     ]
 
     def __init__(self, scenario: str | None = None, seed: int = 0,
-                 save: Path | str = "wargame-save.jsonl", resume: Path | str | None = None
-                 ) -> None:
+                 save: Path | str = "wargame-save.jsonl", resume: Path | str | None = None,
+                 *, root: Path | str | None = None, lock: SaveLock | None = None) -> None:
+        """``root``: the only folder the start screen may read and write (``wargame serve``);
+        ``lock``: the resumed save's lock, when the caller already holds it."""
         super().__init__()
         self.initial_scenario = scenario
         self.seed = seed
+        self.root = Root(root)
         self.save_path = Path(resume or save)
         self.resume_path = Path(resume) if resume else None
+        self._resume_lock = lock
         self.session: Session | None = None
         self.seats: tuple[str, ...] = ()
         self.turn_seats_done: set[str] = set()
@@ -57,11 +70,25 @@ class WargameApp(App[None]):
 
     def on_mount(self) -> None:
         if self.resume_path is not None:
-            path = self.resume_path
-            self.run_engine(lambda: self._install(Session.resume(path)), None,
-                            done=lambda *_: self._first_seat())
+            path, lock = self.resume_path, self._resume_lock
+            self.run_engine(lambda: self._install(Session.resume(path, lock)), None,
+                            done=lambda *_: self._first_seat(),
+                            failed=lambda exc: self.notify(str(exc), severity="error",
+                                                           timeout=60, markup=False))
         else:
-            self.push_screen(StartScreen(self.initial_scenario, self.seed, self.save_path))
+            self.push_screen(StartScreen(self.initial_scenario, self.seed, self.save_path,
+                                         self.root))
+
+    def on_unmount(self) -> None:
+        """The app ends: let go of the save (after a save in progress has finished)."""
+        session = self.session
+        if session is not None:
+            locked = self._lock.acquire(timeout=10)
+            try:
+                session.close()
+            finally:
+                if locked:
+                    self._lock.release()
 
     def _install(self, session: Session) -> None:
         self.session = session
@@ -70,11 +97,38 @@ class WargameApp(App[None]):
 
     def start_game(self, scenario: Scenario, seed: int, seats: tuple[str, ...], save: Path
                    ) -> None:
+        """Start a new game saved to ``save``: never over a file that is not a save, over an
+        existing save only when the player says so, never on a save another game holds."""
+        start = self.screen
+        assert isinstance(start, StartScreen)
+        try:
+            existing = replaceable_save(save)
+            lock = SaveLock(save).acquire()
+        except OutputError as exc:
+            start.refuse(str(exc), field="#save")
+            return
+        if not existing:
+            self._begin(start, scenario, seed, seats, save, lock)
+            return
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self._begin(start, scenario, seed, seats, save, lock)
+            else:
+                lock.release()
+                start.refuse("", field="#save")  # the form as it was: change the name
+
+        self.push_screen(ConfirmScreen(
+            f"{save} already holds a saved game. Overwrite it? That game is lost. (No: keep "
+            "it and change the save file's name.)"), decided)
+
+    def _begin(self, start: StartScreen, scenario: Scenario, seed: int, seats: tuple[str, ...],
+               save: Path, lock: SaveLock) -> None:
+        """The session takes the lock over (and lets it go if the game does not start)."""
         self.save_path = save
-        self.run_engine(lambda: self._install(Session.start(scenario, seed, seats, save)), None,
-                        done=lambda *_: self._first_seat(),
-                        failed=lambda exc: self.screen.query_one("#start-error").update(
-                            str(exc)))
+        self.run_engine(lambda: self._install(Session.start(scenario, seed, seats, save, lock)),
+                        None, done=lambda *_: self._first_seat(),
+                        failed=lambda exc: start.refuse(str(exc)))
 
     def _first_seat(self) -> None:
         self.turn_seats_done = set()
@@ -153,7 +207,7 @@ class WargameApp(App[None]):
         self.run_engine(lambda: session.submit(team, kind, params), team,
                         done=lambda move_id, snap: (self._render(snap),
                                                     self.notify(f"{kind} submitted ({move_id})")),
-                        failed=self._inline_error)
+                        failed=self._inline_error, save="first")
 
     def withdraw_move(self, team: str, move_id: str) -> None:
         session = self.session
@@ -161,14 +215,14 @@ class WargameApp(App[None]):
         self.run_engine(lambda: session.withdraw(move_id), team,
                         done=lambda _r, snap: (self._render(snap),
                                                self.notify(f"{move_id} withdrawn")),
-                        failed=self._inline_error)
+                        failed=self._inline_error, save="first")
 
     def _inline_error(self, exc: WargameError) -> None:
         screen = self.screen
         if isinstance(screen, SeatScreen):
             screen.show_error(str(exc))
         else:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
 
     def end_turn(self, seat: str) -> None:
         """The seat is done: hand over to the next seat, or end the turn after the last one."""
@@ -198,8 +252,8 @@ class WargameApp(App[None]):
             else:
                 self._first_seat()
 
-        self.run_engine(lambda: session.advance(save=False), WHITE_CELL if from_white else None,
-                        done=after, save_after=True)
+        self.run_engine(session.advance, WHITE_CELL if from_white else None,
+                        done=after, save="after_shown")
 
     def step_week(self) -> None:
         """The white cell runs one week of the turn (the turn stays open unless it ends)."""
@@ -207,7 +261,7 @@ class WargameApp(App[None]):
         assert session is not None
         self.run_engine(session.step_week, WHITE_CELL,
                         done=lambda count, snap: (self._render(snap), self.notify(
-                            f"week {session.game.week:g}: {count} events")))
+                            f"week {session.game.week:g}: {count} events")), save="first")
 
     def inject_event(self, kind: str, description: str, rationale: str) -> None:
         session = self.session
@@ -215,7 +269,7 @@ class WargameApp(App[None]):
         self.run_engine(lambda: session.inject_event(kind, description, rationale), WHITE_CELL,
                         done=lambda _r, snap: (self._render(snap),
                                                self.notify(f"inject fired: {kind}")),
-                        failed=lambda exc: self._white_error("inject", exc))
+                        failed=lambda exc: self._white_error("inject", exc), save="first")
 
     def override(self, indicator: str, value: float, rationale: str) -> None:
         session = self.session
@@ -223,7 +277,7 @@ class WargameApp(App[None]):
         self.run_engine(lambda: session.override(indicator, value, rationale), WHITE_CELL,
                         done=lambda _r, snap: (self._render(snap),
                                                self.notify(f"{indicator} set to {value:g}")),
-                        failed=lambda exc: self._white_error("override", exc))
+                        failed=lambda exc: self._white_error("override", exc), save="first")
 
     def _white_error(self, where: str, exc: WargameError) -> None:
         screen = self.screen
@@ -238,7 +292,8 @@ class WargameApp(App[None]):
                 self.run_engine(lambda: session.rollback(turn), WHITE_CELL,
                                 done=lambda _r, snap: (self._render(snap), self.notify(
                                     f"rolled back to the end of turn {turn}")),
-                                failed=lambda exc: self._white_error("turns", exc))
+                                failed=lambda exc: self._white_error("turns", exc),
+                                save="first")
 
         self.push_screen(ConfirmScreen(
             f"Roll back to the end of turn {turn}? Everything after it is discarded (the save "
@@ -253,6 +308,11 @@ class WargameApp(App[None]):
             from wargame.files import save_text_atomic
             from wargame.report import after_action_report
 
+            for path in (target, target.with_suffix(".html")):
+                if self.root.check(path).exists() and not is_report(path):
+                    raise OutputError(f"{path}: exists and is not an after-action report, so "
+                                      "it is not overwritten; move it away, or save the game "
+                                      "under another name")
             save_text_atomic(target, after_action_report(session.game, "md"))
             save_text_atomic(target.with_suffix(".html"),
                              after_action_report(session.game, "html"))
@@ -265,51 +325,107 @@ class WargameApp(App[None]):
         session = self.session
         if session is not None:
             self.run_engine(session.save, None,
-                            done=lambda *_: self.notify(f"saved {self.save_path}"))
+                            done=lambda *_: (self._saved(), self.notify(
+                                f"saved {self.save_path}", markup=False)),
+                            failed=self._save_failed)
+
+    # ---- saying how saving went ------------------------------------------------------------------
+
+    def _title(self) -> str:
+        return self.session.game.scenario.meta.name if self.session is not None else ""
+
+    def _save_failed(self, exc: Exception) -> None:
+        """The change stands but the file lacks it: say so, and keep saying it in the title."""
+        self.sub_title = f"{self._title()} — NOT SAVED"
+        self.notify(f"could not save the game ({exc}). The game goes on, but the save file does "
+                    "not have the latest change: fix the cause, then save again (ctrl+s, or Save "
+                    "in the palette).", severity="error", timeout=60, markup=False)
+
+    def _saved(self) -> None:
+        self.sub_title = self._title()
+
+    def _internal_error(self, exc: Exception) -> None:
+        """A bug: say what is true of the save file, which depends on how far saving got."""
+        session = self.session
+        if session is None:
+            state = "no game was saved"
+        elif session.unsaved:
+            state = (f"the latest changes are not saved: {session.save_path} has the game as "
+                     "of its last successful save (try ctrl+s)")
+        else:
+            state = f"the game is saved in {session.save_path} as it was before this action"
+        self.notify(f"internal error ({type(exc).__name__}: {exc}), a bug in wargame; {state}",
+                    severity="error", timeout=60, markup=False)
+
+    async def action_quit(self) -> None:
+        session = self.session
+        if session is None or not session.unsaved:
+            self.exit()
+            return
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen(
+            f"The latest changes are not saved ({session.save_path} could not be written). Quit "
+            "anyway and lose them?"), decided)
 
     # ---- the engine worker -----------------------------------------------------------------------
 
     def run_engine(self, action: Callable[[], Any], seat: str | None, *,
                    done: Callable[[Any, Snapshot | None], Any] | None = None,
                    failed: Callable[[WargameError], Any] | None = None,
-                   save_after: bool = False) -> None:
+                   save: Saving = None) -> None:
         """Run ``action`` (and a snapshot for ``seat``) in the engine thread, then ``done`` or
-        ``failed`` back on the UI thread; ``save_after`` saves the game once that is shown."""
+        ``failed`` back on the UI thread; ``save`` says when the game is saved (``Saving``).
+        ``failed`` hears only of the action refused; a failed save is reported on its own."""
         screen = self.screen
         self.busy = True
         timer = self.set_timer(SLOW_SECONDS, lambda: setattr(screen, "loading", True))
-        self._engine(action, seat, done, failed, timer, screen, save_after)
+        self._engine(action, seat, done, failed, timer, screen, save)
+
+    def _save(self) -> Exception | None:
+        """Save (in the engine thread, under the lock); the failure, or None."""
+        session = self.session
+        if session is None:
+            return None
+        try:
+            session.save()
+        except (OutputError, OSError) as exc:
+            return exc
+        return None
 
     @work(thread=True, group="engine", exit_on_error=False)
     def _engine(self, action: Callable[[], Any], seat: str | None,
                 done: Callable[[Any, Snapshot | None], Any] | None,
                 failed: Callable[[WargameError], Any] | None, timer: Timer,
-                screen: Screen[Any], save_after: bool) -> None:
+                screen: Screen[Any], save: Saving) -> None:
         with self._lock:
             try:
                 result = action()
+                problem = self._save() if save == "first" else None
                 snapshot = self.session.snapshot(seat) if seat and self.session else None
-            except WargameError as exc:
+            except WargameError as exc:  # refused: nothing changed
                 self.call_from_thread(self._finish, timer, screen)
                 if failed is not None:
                     self.call_from_thread(failed, exc)
                 else:
-                    self.call_from_thread(self.notify, str(exc), severity="error")
+                    self.call_from_thread(self.notify, str(exc), severity="error",
+                                          markup=False)
                 return
-            except Exception as exc:  # a bug: say so, keep the game (it was saved)
+            except Exception as exc:  # a bug: say so, and what is true of the save
                 self.call_from_thread(self._finish, timer, screen)
-                self.call_from_thread(self.notify, f"internal error ({type(exc).__name__}: "
-                                      f"{exc}); the game is saved in {self.save_path}",
-                                      severity="error", timeout=30)
+                self.call_from_thread(self._internal_error, exc)
                 return
         self.call_from_thread(self._complete, timer, screen, done, result, snapshot)
-        if save_after and self.session is not None:
+        if save == "after_shown":
             with self._lock:
-                try:
-                    self.session.save()
-                except OSError as exc:
-                    self.call_from_thread(self.notify, f"could not save {self.save_path}: "
-                                          f"{exc.strerror}", severity="error", timeout=30)
+                problem = self._save()
+        if problem is not None:
+            self.call_from_thread(self._save_failed, problem)
+        elif save is not None and "NOT SAVED" in self.sub_title:
+            self.call_from_thread(self._saved)
 
     def _complete(self, timer: Timer, screen: Screen[Any],
                   done: Callable[[Any, Snapshot | None], Any] | None, result: Any,
@@ -346,10 +462,21 @@ class WargameApp(App[None]):
         self.push_screen(HelpScreen())
 
 
-def run_app(scenario: str | None, seed: int, save: str, resume: str | None) -> None:
-    if resume is not None and not Path(resume).exists():
-        raise WargameError(f"{resume}: no such save file")
-    WargameApp(scenario, seed, save, resume).run()
+def run_app(scenario: str | None, seed: int, save: str, resume: str | None,
+            root: Path | None = None) -> None:
+    """Run the app at this terminal. A resumed save is locked first, so a save in use is this
+    command's error (exit 1), before any screen."""
+    lock = None
+    if resume is not None:
+        path = Root(root).save(resume)
+        if not path.exists():
+            raise WargameError(f"{resume}: no such save file")
+        lock = SaveLock(path).acquire()
+    try:
+        WargameApp(scenario, seed, save, resume, root=root, lock=lock).run()
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 __all__ = ["WargameApp", "run_app"]

@@ -1,4 +1,8 @@
-"""The start screen: pick a scenario (shipped or a file), the seats people will play, a seed."""
+"""The start screen: pick a scenario (shipped or a file), the seats people will play, a seed.
+
+Under a root (``wargame serve``) the scenario and save fields are paths inside it
+(``tui/paths.py``); a save another game holds is said at once, so the player picks another name.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
+from tui.paths import Root
 from tui.session import Session, shipped
 from wargame import WargameError
+from wargame.files import SaveLock, lock_path
 from wargame.scenario.schema import Scenario
 
 
@@ -20,11 +26,13 @@ class StartScreen(Screen[None]):
     AUTO_FOCUS = "#scenario"
     BINDINGS = [Binding("ctrl+g", "start", "Start the game", id="start.start")]
 
-    def __init__(self, scenario: str | None, seed: int, save: Path) -> None:
+    def __init__(self, scenario: str | None, seed: int, save: Path, root: Root | None = None
+                 ) -> None:
         super().__init__()
         self.initial = scenario or "status-quo-2022"
         self.seed = seed
         self.save = save
+        self.root = root or Root()
         self.scenario: Scenario | None = None
 
     def compose(self) -> ComposeResult:
@@ -50,6 +58,25 @@ class StartScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         await self.load_choice()
+        self._say_if_save_in_use(focus=True)
+
+    def _say_if_save_in_use(self, focus: bool = False) -> None:
+        """Another game (another browser connection, another terminal) has the save open: say
+        so now, not after the form is filled in. Only a save with a lock beside it is tried,
+        so opening the screen creates nothing."""
+        try:
+            save = self.root.save(self.query_one("#save", Input).value.strip())
+            if not lock_path(save).exists():
+                return
+            SaveLock(save).acquire().release()
+        except WargameError as exc:
+            self.refuse(str(exc), field="#save" if focus else None)
+
+    def refuse(self, message: str, field: str | None = None) -> None:
+        """Show why the game cannot start (or clear it), focusing the field to change."""
+        self.query_one("#start-error", Static).update(message)
+        if field is not None:
+            self.query_one(field).focus()
 
     @on(Select.Changed, "#scenario")
     async def _picked(self, event: Select.Changed) -> None:
@@ -74,11 +101,13 @@ class StartScreen(Screen[None]):
         if not choice:
             return
         try:
-            self.scenario = Session.load(choice)
+            self.scenario = Session.load(self.root.scenario(choice))
         except WargameError as exc:
             error.update(str(exc))
+            self.query_one("#scenario-info", Static).update("")
             return
         error.update("")
+        self._say_if_save_in_use()  # still true after another scenario is chosen
         meta = self.scenario.meta
         self.query_one("#scenario-info", Static).update(
             f"{meta.name}: {meta.horizon_weeks:g} weeks from {meta.start}, "
@@ -100,11 +129,16 @@ class StartScreen(Screen[None]):
         if not text.isdigit():
             error.update(f"seed: must be a whole number ≥ 0 (got {text!r})")
             return
-        save = self.query_one("#save", Input).value.strip()
-        if not save:
+        text_save = self.query_one("#save", Input).value.strip()
+        if not text_save:
             error.update("save file: needed, the game is saved there every turn")
+            return
+        try:
+            save = self.root.save(text_save)
+        except WargameError as exc:
+            self.refuse(str(exc), field="#save")
             return
         seats = tuple(team for team in self.scenario.teams
                       if self.query_one(f"#seat-{team}", Checkbox).value)
         error.update("")
-        self.app.start_game(self.scenario, int(text), seats, Path(save))  # type: ignore[attr-defined]
+        self.app.start_game(self.scenario, int(text), seats, save)  # type: ignore[attr-defined]

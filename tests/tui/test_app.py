@@ -230,7 +230,7 @@ async def test_the_palette_offers_seats_advance_save_and_report(tmp_path):
             assert wanted in titles
         app.write_report()
         await settle(app, pilot)
-        assert (tmp_path / "s.report.md").read_text().startswith("# After-action report")
+        assert "# After-action report" in (tmp_path / "s.report.md").read_text()[:300]
         assert (tmp_path / "s.report.html").exists()
 
 

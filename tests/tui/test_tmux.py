@@ -27,18 +27,19 @@ class Terminal:
                         *keys], check=True)
         time.sleep(0.4)
 
-    def screen(self) -> str:
-        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name],
+    def screen(self, target: str | None = None) -> str:
+        return subprocess.run(["tmux", "capture-pane", "-p", "-J", "-t", target or self.name],
                               capture_output=True, text=True, check=True).stdout
 
-    def wait_for(self, text: str, timeout: float = 30.0) -> str:
+    def wait_for(self, text: str, timeout: float = 30.0, target: str | None = None) -> str:
+        """Wait until ``text`` is on the screen (of pane ``target``; default: the first)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            screen = self.screen()
+            screen = self.screen(target)
             if text in screen:
                 return screen
             time.sleep(0.2)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen(target)}")
 
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
@@ -80,3 +81,28 @@ def test_a_person_plays_a_turn_in_a_real_terminal(tmp_path):
     assert game.turn == 1
     assert [r["kind"] for r in game.journal.records if r["record"] == "move"] == [
         "tighten_controls"]
+
+
+def test_two_terminals_on_one_save_the_second_is_told_it_is_in_use(tmp_path):
+    """Two panes of one tmux window, as two facilitators at one machine would have them."""
+    first = Terminal(f"{sys.executable} -m tui escalation-ladder --save game.jsonl", tmp_path)
+    try:
+        first.wait_for("Start the game")
+        first.keys("C-g")
+        first.wait_for("Pass the terminal to United States.")
+        second = f"{first.name}:0.1"
+        subprocess.run(["tmux", "split-window", "-d", "-t", first.name, "-v", "-c", str(tmp_path),
+                        f"{sys.executable} -m tui --resume game.jsonl; echo EXIT=$?; sleep 60"],
+                       check=True)
+        screen = first.wait_for("EXIT=", target=second)
+        assert "in use by another game" in screen and "EXIT=1" in screen
+        assert "Traceback" not in screen
+        subprocess.run(["tmux", "respawn-pane", "-k", "-t", second, "-c", str(tmp_path),
+                        f"{sys.executable} -m tui escalation-ladder --save game.jsonl"],
+                       check=True)
+        first.wait_for("in use by another game", target=second)  # said on the start screen
+        first.keys("C-q")
+        time.sleep(1.0)
+    finally:
+        first.close()
+    assert Game.replay(Journal.load(tmp_path / "game.jsonl"), verify=True).turn == 0
