@@ -4,10 +4,13 @@ points, so the engine's CLI never imports the UI."""
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
+from pathlib import Path
 
 DEFAULT_PORT = 8000
+DEFAULT_SAVE = "wargame-save.jsonl"
 
 
 def add_play_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -17,9 +20,12 @@ def add_play_parser(subparsers: argparse._SubParsersAction) -> None:
                       help="scenario file or shipped name (default: status-quo-2022, changeable "
                            "on the start screen)")
     play.add_argument("--seed", type=int, default=0)
-    play.add_argument("--save", default="wargame-save.jsonl", metavar="FILE",
-                      help="where the game is autosaved (default: wargame-save.jsonl)")
+    play.add_argument("--save", default=DEFAULT_SAVE, metavar="FILE",
+                      help=f"where the game is autosaved (default: {DEFAULT_SAVE})")
     play.add_argument("--resume", metavar="SAVE", help="continue a saved game exactly")
+    play.add_argument("--root", metavar="DIR",
+                      help="read and write files only inside DIR, relative paths taken in it "
+                           "(what wargame serve gives each app it starts)")
     play.set_defaults(func=cmd_play)
 
 
@@ -28,35 +34,74 @@ def add_serve_parser(subparsers: argparse._SubParsersAction) -> None:
         "serve", help="serve the terminal UI in a browser on 127.0.0.1 (one app per connection)")
     serve.add_argument("scenario", nargs="?")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
-    serve.add_argument("--save", default="wargame-save.jsonl", metavar="FILE")
+    serve.add_argument("--save", metavar="FILE",
+                       help=f"the default save file, inside the root (default: "
+                            f"ROOT/{DEFAULT_SAVE})")
+    serve.add_argument("--root", metavar="DIR", default=".",
+                       help="the only folder the served app may read scenarios from and save to "
+                            "(default: the current directory)")
     serve.set_defaults(func=cmd_serve)
 
 
 def cmd_play(args: argparse.Namespace) -> int:
     from tui.app import run_app
+    from wargame.errors import WargameError
 
-    run_app(args.scenario, args.seed, args.save, args.resume)
+    root = None
+    if args.root is not None:
+        root = Path(args.root).resolve()
+        if not root.is_dir():
+            raise WargameError(f"--root {args.root}: not a folder")
+        os.chdir(root)  # relative paths, as typed on the start screen, are the root's
+    run_app(args.scenario, args.seed, args.save, args.resume, root=root)
     return 0
 
 
-def play_command(scenario: str | None, save: str) -> str:
-    parts = [sys.executable, "-m", "tui"]
+def play_command(scenario: str | None, save: str, root: Path | None = None) -> str:
+    """The app process textual-serve starts for each connection. ``-P``: the current folder
+    (the root, where a served user may write files) is not on ``sys.path``."""
+    parts = [sys.executable, "-P", "-m", "tui"]
     if scenario:
         parts.append(scenario)
     parts += ["--save", save]
+    if root is not None:
+        parts += ["--root", str(root)]
     return shlex.join(parts)
 
 
+def _inside_root(text: str, root: Path, what: str) -> str:
+    """A host's path (relative to where serve runs) as the app will take it: relative to the
+    root, which it must be in."""
+    from wargame.errors import WargameError
+    from wargame.files import is_within
+
+    path = Path(text)
+    if not is_within(path, [root]):
+        raise WargameError(f"{text}: the {what} is outside the served folder {root}; move it "
+                           "there, or serve another folder with --root")
+    return os.path.relpath(path.resolve(), root)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    from wargame import shipped_scenarios
     from wargame.errors import WargameError
 
     try:
-        from textual_serve.server import Server
+        from tui.serve import WargameServer
     except ImportError:
         raise WargameError('wargame serve needs textual-serve: pip install "wargame[serve]"'
                            ) from None
-    print(f"serving on http://127.0.0.1:{args.port} — each browser connection starts its own "
-          "game (Ctrl+C to stop)")
-    Server(play_command(args.scenario, args.save), host="127.0.0.1", port=args.port,
-           title="wargame").serve()
+    root = Path(args.root).resolve()
+    if not root.is_dir():
+        raise WargameError(f"--root {args.root}: not a folder")
+    scenario = args.scenario
+    if scenario and not (scenario in shipped_scenarios() and not Path(scenario).exists()):
+        scenario = _inside_root(scenario, root, "scenario file")
+    save = DEFAULT_SAVE if args.save is None else _inside_root(args.save, root, "save file")
+    server = WargameServer(play_command(scenario, save, root), port=args.port, root=root)
+    try:
+        server.serve()
+    except OSError as exc:
+        raise WargameError(f"cannot serve on 127.0.0.1:{args.port}: "
+                           f"{exc.strerror or exc}") from None
     return 0
