@@ -122,3 +122,34 @@ def test_shock_prints_the_largest_effects_of_a_demand_shock_on_a_real_table():
     bad = wargame("shock", str(table), "--demand", "Steel=1")
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     assert "unknown sector 'Steel'" in bad.stderr
+
+
+def test_run_never_replaces_an_existing_file_without_force(tmp_path):
+    journal = tmp_path / "g.jsonl"
+    assert wargame("run", "--journal", str(journal)).returncode == 0
+    first = journal.read_bytes()
+    again = wargame("run", "--seed", "9", "--journal", str(journal))
+    assert again.returncode == 1
+    assert again.stderr.strip() == (f"error: {journal}: already exists; choose another name, or "
+                                    "pass --force to replace it")
+    assert journal.read_bytes() == first
+    assert wargame("run", "--seed", "9", "--journal", str(journal), "--force").returncode == 0
+    assert journal.read_bytes() != first
+
+
+@pytest.mark.parametrize("weeks", ["nan", "inf", "-1", "0"])
+def test_run_refuses_weeks_that_are_not_a_positive_number(weeks):
+    done = wargame("run", "--weeks", weeks)
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: --weeks must be a positive number of weeks (got ")
+
+
+def test_schema_output_replaces_a_schema_but_not_another_file(tmp_path):
+    schema = tmp_path / "scenario.schema.json"
+    assert wargame("schema", "-o", str(schema)).returncode == 0
+    assert wargame("schema", "-o", str(schema)).returncode == 0  # ours: rewritten
+    notes = tmp_path / "notes.json"
+    notes.write_text("{}\n")
+    done = wargame("schema", "-o", str(notes))
+    assert done.returncode == 1 and "is not a wargame schema or reference" in done.stderr
+    assert notes.read_text() == "{}\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import traceback
@@ -19,7 +20,7 @@ from pathlib import Path
 from wargame._version import __version__
 from wargame.engine.game import Game
 from wargame.errors import ScenarioError, WargameError
-from wargame.files import save_text_atomic
+from wargame.files import SaveLock, check_output, save_text_atomic
 from wargame.scenario.loader import load_scenario, shipped_scenarios
 from wargame.scenario.postures import with_postures
 from wargame.scenario.reference import schema_reference_markdown
@@ -53,11 +54,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _is_schema_output(path: Path) -> bool:
+    """A schema or reference this command wrote: the schema's title or the reference's heading."""
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read(4 * 1024 * 1024)
+    except OSError:
+        return False
+    return (text.startswith(b"{") and b'\n  "title": "wargame scenario",\n' in text) \
+        or text.startswith(b"# Scenario file reference")
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     text = scenario_json_schema()
     if args.format == "markdown":
         text = schema_reference_markdown(json.loads(text))
     if args.output:
+        check_output(args.output, force=args.force, ours=_is_schema_output,
+                     what="schema or reference")
         save_text_atomic(Path(args.output), text)
         print(f"wrote {args.output}")
     else:
@@ -75,10 +89,14 @@ def cmd_list(_args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if args.weeks is not None and not (math.isfinite(args.weeks) and args.weeks > 0):
+        raise WargameError(f"--weeks must be a positive number of weeks (got {args.weeks:g})")
+    lock = None
+    if args.journal:
+        check_output(args.journal, force=args.force, what="journal")
+        lock = SaveLock(args.journal).acquire()
     scenario = with_postures(load_scenario(args.scenario), args.posture)
     game = Game(scenario, seed=args.seed)
-    if args.weeks is not None and args.weeks <= 0:
-        raise WargameError(f"--weeks must be a positive number of weeks (got {args.weeks:g})")
     events = game.run(args.weeks)
     meta = scenario.meta
     postures = f" · postures: {', '.join(args.posture)}" if args.posture else ""
@@ -103,6 +121,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.journal:
         game.journal.save(args.journal)
         print(f"\njournal: {args.journal} ({len(game.journal)} lines)")
+    if lock is not None:
+        lock.release()
     return 0
 
 
@@ -141,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     run.add_argument("--weeks", type=float, help="stop after this many weeks (default: horizon)")
     run.add_argument("--journal", metavar="FILE", help="save the game's journal here")
+    run.add_argument("--force", action="store_true",
+                     help="replace an existing file given as --journal")
     run.add_argument("--posture", action="append", default=[], metavar="NAME",
                      help="apply a named policy posture of the scenario (repeatable, one a team)")
     run.set_defaults(func=cmd_run)
@@ -155,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="write the JSON Schema of scenario files")
     schema.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+    schema.add_argument("--force", action="store_true",
+                        help="replace an existing file that is not a schema or reference")
     schema.add_argument("--format", choices=("json", "markdown"), default="json",
                         help="json: the JSON Schema (default); markdown: the authoring reference")
     schema.set_defaults(func=cmd_schema)

@@ -230,8 +230,9 @@ def check_output(path: str | Path, *, inputs: Iterable[str | Path] = (), force: 
     if path.is_dir():
         raise OutputError(f"{path}: is a directory; give a file name for the {what}")
     if path.exists() and not force and not (ours is not None and ours(path)):
-        raise OutputError(f"{path}: already exists and is not a {what} written by wargame; "
-                          "choose another name, or pass --force to replace it")
+        kind = "" if ours is None else f" and is not a wargame {what}"
+        raise OutputError(f"{path}: already exists{kind}; choose another name, or pass --force "
+                          "to replace it")
     return path
 
 

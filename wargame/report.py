@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,24 @@ from typing import Any
 from wargame.engine.events import Event
 from wargame.engine.game import Game
 from wargame.engine.journal import Journal
-from wargame.files import save_text_atomic
+from wargame.files import check_output, save_text_atomic
 from wargame.text import format_value, sparkline
 
 FORMATS = ("md", "html")
+MARKER = "<!-- wargame after-action report -->"
+"""On the first line of every report (after the doctype in HTML): how ``wargame report`` tells a
+report it may regenerate from a file it must not overwrite."""
+_LEGACY_STARTS = (b"# After-action report: ", b"<!doctype html><html lang='en'><meta charset")
+
+
+def is_report(path: Path) -> bool:
+    """Whether ``path`` holds an after-action report wargame wrote (so it may be rewritten)."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(256)
+    except OSError:
+        return False
+    return MARKER.encode() in start or start.startswith(_LEGACY_STARTS)
 
 
 def _events_by_turn(game: Game) -> dict[int, list[Event]]:
@@ -80,9 +95,9 @@ def _chart_indicators(game: Game, limit: int = 12) -> list[str]:
 def markdown_report(game: Game) -> str:
     scenario = game.scenario
     meta = scenario.meta
-    out = [f"# After-action report: {meta.name}", ""]
+    out = [MARKER, f"# After-action report: {_md(meta.name)}", ""]
     if meta.description:
-        out += [meta.description, ""]
+        out += [_md(meta.description), ""]
     out += [
         f"- **Played**: {game.turn} turns, weeks 0–{game.week:g} "
         f"({meta.start.isoformat()} to {game.date.isoformat()}); seed {game.seed}",
@@ -91,9 +106,10 @@ def markdown_report(game: Game) -> str:
         f"{', '.join(t for t in game.teams if t not in game.human_teams) or 'none'}",
     ]
     if meta.sources:
-        out += ["- **Sources**:", *(f"  - {source}" for source in meta.sources)]
+        out += ["- **Sources**:", *(f"  - {_md(source)}" for source in meta.sources)]
     out += ["", "## Outcomes", "", "| outcome | value |", "|---|---|"]
-    out += [f"| {name} | {format_value(value)} |" for name, value in game.outcomes().items()]
+    out += [f"| {_md(name)} | {format_value(value)} |"
+            for name, value in game.outcomes().items()]
     out += ["", "## Timeline", ""]
     for turn, events in _events_by_turn(game).items():
         began = game.date_of((turn - 1) * meta.turn_weeks).isoformat()
@@ -102,18 +118,18 @@ def markdown_report(game: Game) -> str:
                 "|---|---|---|---|---|---|"]
         for event in events:
             out.append(f"| {event.week:.1f} | {game.date_of(event.week).isoformat()} | "
-                       f"{event.actor or '-'} | {event.kind} | {_md(event.description)} | "
-                       f"{event.cause} |")
+                       f"{_md(event.actor or '-')} | {_md(event.kind)} | "
+                       f"{_md(event.description)} | {_md(event.cause)} |")
         out.append("")
     out += ["## Decisions by team", ""]
     for team, moves in _decisions(game).items():
-        out += [f"### {scenario.teams[team].name} ({team})", ""]
+        out += [f"### {_md(scenario.teams[team].name)} ({_md(team)})", ""]
         if not moves:
             out += ["No moves.", ""]
             continue
         out += ["| turn | week | move | parameters | made by |", "|---|---|---|---|---|"]
-        out += [f"| {m['turn']} | {m['week']:.1f} | {m['kind']} | {_params(m['params'])} | "
-                f"{m['by']} |" for m in moves]
+        out += [f"| {m['turn']} | {m['week']:.1f} | {_md(m['kind'])} | "
+                f"{_md(_params(m['params']))} | {_md(m['by'])} |" for m in moves]
         out.append("")
     out += ["## Facilitator actions", ""]
     actions = _facilitator(game)
@@ -128,14 +144,30 @@ def markdown_report(game: Game) -> str:
             "|---|---|---|---|---|---|"]
     for name in _chart_indicators(game):
         values = [value for _, value in game.history(name)]
-        out.append(f"| {name} | {format_value(values[0])} | {format_value(values[-1])} | "
+        out.append(f"| {_md(name)} | {format_value(values[0])} | {format_value(values[-1])} | "
                    f"{format_value(min(values))} | {format_value(max(values))} | "
                    f"`{sparkline(values, 40, sample=True)}` |")
     return "\n".join(out) + "\n"
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+_NUMBERED = re.compile(r"\d+[.)]")
+_MD_SPECIAL = str.maketrans({character: "\\" + character for character in "\\`*_[]|~!#"}
+                            | {"<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "})
+
+
+def _md(text: object) -> str:
+    """Text from a scenario or a journal as Markdown that shows it and does nothing else: no
+    raw HTML, no link or image (a scenario is someone else's data, and an image URL in a report
+    would call home when the report is opened), no emphasis or table breaks. Markdown's own
+    escapes (backslash, entities) keep every character visible as written."""
+    escaped = str(text).translate(_MD_SPECIAL)
+    if escaped[:1] in ("-", "+", "="):  # would start a list or underline a heading
+        return "\\" + escaped
+    numbered = _NUMBERED.match(escaped)  # "1. " or "1) " would start a numbered list
+    if numbered:
+        end = numbered.end() - 1
+        return escaped[:end] + "\\" + escaped[end:]
+    return escaped
 
 
 # ---- HTML -------------------------------------------------------------------------------------
@@ -187,7 +219,7 @@ def html_report(game: Game) -> str:
     scenario = game.scenario
     meta = scenario.meta
     e = html.escape
-    parts = [f"<!doctype html><html lang='en'><meta charset='utf-8'>"
+    parts = [f"<!doctype html>{MARKER}<html lang='en'><meta charset='utf-8'>"
              f"<title>After-action report: {e(meta.name)}</title><style>{STYLE}</style><body>",
              f"<h1>After-action report: {e(meta.name)}</h1>"]
     if meta.description:
@@ -244,13 +276,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", choices=FORMATS, default="md")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write here (default: SAVE with .md or .html)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace an existing file that is not a report (never the save)")
     parser.set_defaults(func=cmd_report)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    output = Path(args.output) if args.output else Path(args.save).with_suffix(f".{args.format}")
+    check_output(output, inputs=[args.save], force=args.force, ours=is_report,
+                 what="after-action report")
     game = Game.replay(Journal.load(args.save), verify=True)
     text = after_action_report(game, args.format)
-    output = Path(args.output) if args.output else Path(args.save).with_suffix(f".{args.format}")
     save_text_atomic(output, text)
     print(f"wrote {output}")
     return 0

@@ -113,7 +113,7 @@ def _text_problems(value: Any, path: tuple[str | int, ...], *, name: bool
             if isinstance(key, str) and (problem := text_problem(key, name=True)):
                 found.append(((*path, key), problem))
             if isinstance(item, str | list):
-                found += _text_problems(item, (*path, key), name=name)
+                found += _text_problems(item, (*path, key), name=name or key in NAME_FIELDS)
         return found
     return []
 
