@@ -18,6 +18,7 @@ happen at any moment between them.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,11 +29,32 @@ from wargame.economy.network import SupplyNetwork
 from wargame.engine.core import Engine, TickHook
 from wargame.engine.events import Event, Move, MoveOption, PendingMove
 from wargame.engine.journal import Journal, content_hash
-from wargame.errors import GameStateError, JournalError, WargameError
+from wargame.engine.rng import checked_seed
+from wargame.errors import GameStateError, Issue, JournalError, ScenarioError, WargameError
 from wargame.scenario.schema import EventSpec, Scenario
 from wargame.yamlio import issues_from_validation
 
 T = TypeVar("T")
+
+
+def _positive_weeks(weeks: object) -> bool:
+    """A finite number of weeks > 0 (an int beyond any float is not)."""
+    if isinstance(weeks, bool) or not isinstance(weeks, int | float):
+        return False
+    try:
+        return math.isfinite(weeks) and weeks > 0
+    except OverflowError:
+        return False
+
+
+def team_list(teams: object, what: str) -> tuple[str, ...]:
+    """Team ids given as a list (or tuple, set): a bare string would be read letter by letter."""
+    if isinstance(teams, str) or not isinstance(teams, list | tuple | set | frozenset):
+        raise GameStateError(f"{what} must be a list of team ids (got {teams!r})")
+    for team in teams:
+        if not isinstance(team, str):
+            raise GameStateError(f"{what} must be a list of team ids (got {team!r} in it)")
+    return tuple(teams)
 
 
 class Game:
@@ -45,7 +67,11 @@ class Game:
         ``seed`` (with ``spawn_key``, used by batches: replication i passes ``(i,)``) fixes every
         random draw. Teams in ``human_teams`` are played by people: their doctrine rules are off.
         """
-        self._engine = Engine(scenario, seed, human_teams=human_teams, spawn_key=spawn_key)
+        if not isinstance(scenario, Scenario):
+            raise ScenarioError(Issue(f"a game needs a Scenario (from load_scenario) (got "
+                                      f"{type(scenario).__name__})"))
+        self._engine = Engine(scenario, seed, human_teams=team_list(human_teams, "human_teams"),
+                              spawn_key=spawn_key)
 
     # ---- identity and clock -----------------------------------------------------------------
 
@@ -121,7 +147,7 @@ class Game:
     def step(self, weeks: float = 1.0) -> list[Event]:
         """Run ``weeks`` of game time inside the current turn (the white cell's "step a week");
         a step that would reach the end of the turn ends it instead, as ``advance`` does."""
-        if isinstance(weeks, bool) or not isinstance(weeks, int | float) or not weeks > 0:
+        if not _positive_weeks(weeks):
             raise GameStateError(f"step needs a number of weeks > 0 (got {weeks!r})")
         engine = self._engine
         boundary = min(engine.playing * self.scenario.meta.turn_weeks,
@@ -132,6 +158,9 @@ class Game:
 
     def run(self, weeks: float | None = None) -> list[Event]:
         """Advance turn by turn until the horizon, or until ``weeks`` of game time have passed."""
+        if weeks is not None and not _positive_weeks(weeks):
+            raise GameStateError(f"run needs a number of weeks > 0, or None for the horizon "
+                                 f"(got {weeks!r})")
         stop = self.scenario.meta.horizon_weeks if weeks is None else self.week + weeks
         events: list[Event] = []
         while not self.over and self.week < stop:
@@ -176,7 +205,10 @@ class Game:
     def events(self, team: str | None = None) -> list[Event]:
         """Every event so far that ``team`` may see (None: all)."""
         events = self._engine.events
-        return list(events) if team is None else [e for e in events if e.visible(team)]
+        if team is None:
+            return list(events)
+        self._engine._check_team(team, "team")
+        return [e for e in events if e.visible(team)]
 
     def history(self, indicator: str, team: str | None = None) -> list[tuple[float, float]]:
         """(week, value) of an indicator at the start and after every tick so far, as ``team``
@@ -221,6 +253,9 @@ class Game:
         else ``JournalError`` says where they part.
         """
         if not isinstance(journal, Journal):
+            if not isinstance(journal, str | Path):
+                raise JournalError(f"replay needs a Journal or a path to a journal file (got "
+                                   f"{type(journal).__name__})")
             journal = Journal.load(journal)
         header = journal.header
         if verify and content_hash(header["scenario"]) != header["scenario_hash"]:
@@ -298,8 +333,10 @@ class Game:
         turn = self.turn if at_turn is None else at_turn
         if isinstance(turn, bool) or not isinstance(turn, int) or not 0 <= turn <= self.turn:
             raise GameStateError(f"can fork only at a turn from 0 to {self.turn} (got {turn!r})")
+        humans = team_list(human_teams or (), "human_teams")
+        seed, keys = checked_seed(seed, spawn_key)
         fork = Game.replay(self.journal.upto_turn(turn), verify=False)
-        fork._engine.fork_here(seed, tuple(spawn_key), human_teams or ())
+        fork._engine.fork_here(seed, keys, humans)
         return fork
 
     def rollback(self, turn: int) -> None:

@@ -263,6 +263,8 @@ class Journal:
     @classmethod
     def load(cls, path: str | Path) -> Journal:
         """Read and check a journal file; ``JournalError`` names the line and what is wrong."""
+        if not isinstance(path, str | Path):
+            raise JournalError(f"a journal is read from a path (got {type(path).__name__})")
         path = Path(path)
         raw = read_regular_file(path, MAX_JOURNAL_BYTES,
                                 lambda message: JournalError(f"{path}: {message}"),
@@ -276,6 +278,8 @@ class Journal:
     @classmethod
     def parse(cls, text: str, name: str = "<journal>") -> Journal:
         """Parse journal text; the checks ``load`` does, for text already in memory."""
+        if not isinstance(text, str):
+            raise JournalError(f"{name}: journal text must be a str (got {type(text).__name__})")
         lines = text.split("\n")
         if lines and lines[-1] == "":
             lines.pop()

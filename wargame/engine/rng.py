@@ -23,17 +23,25 @@ _BLOCK = 256
 
 def checked_seed(seed: object, spawn_key: object = ()) -> tuple[int, tuple[int, ...]]:
     """``(seed, spawn_key)`` as whole numbers ≥ 0, which is all a ``SeedSequence`` takes; anything
-    else (a negative seed from a command line or an edited journal) is the user's error, said in
-    words rather than numpy's ``ValueError`` from deep inside the first draw."""
+    else (a negative seed from a command line or an edited journal, ``1.5`` or ``"7"`` from a
+    script) is the user's error, said in words rather than numpy's ``ValueError`` from deep inside
+    the first draw, and never silently rounded."""
+    whole = _whole(seed)
     try:
-        whole = int(seed)  # type: ignore[call-overload]
-        keys = tuple(int(k) for k in spawn_key)  # type: ignore[attr-defined]
-    except (TypeError, ValueError, OverflowError):
-        whole, keys = -1, ()
+        keys = tuple(_whole(k) for k in spawn_key)  # type: ignore[attr-defined]
+    except TypeError:
+        keys = (-1,)
     if whole < 0 or any(k < 0 for k in keys):
         raise GameStateError(f"seed and spawn key must be whole numbers ≥ 0 (got seed {seed!r}, "
                              f"spawn key {spawn_key!r})")
     return whole, keys
+
+
+def _whole(value: object) -> int:
+    """An ``int`` (or numpy integer), else -1: a float, text or bool is not a seed."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        return -1
+    return int(value)
 
 
 def _name_key(name: str) -> int:

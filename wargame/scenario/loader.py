@@ -214,6 +214,9 @@ def _embed_world_file(located: Located, folders: tuple[Path, ...]) -> None:
 
 def load_scenario_text(text: str, name: str = "<text>") -> Scenario:
     """Load a scenario from YAML text (no ``extends:``, which needs a file to be relative to)."""
+    if not isinstance(text, str):
+        raise ScenarioError(Issue(f"scenario text must be a str (got {type(text).__name__})",
+                                  file=str(name)))
     if len(text.encode("utf-8", "surrogatepass")) > MAX_SCENARIO_BYTES:
         raise ScenarioError(Issue(f"a scenario may be at most {MAX_SCENARIO_BYTES} bytes",
                                   file=name))

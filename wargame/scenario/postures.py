@@ -16,11 +16,15 @@ def with_postures(scenario: Scenario, names: Iterable[str]) -> Scenario:
     At most one posture per team (two policies for one team would fight each other's rules);
     applying the same posture twice is an error too. Unknown names list the known ones.
     """
+    if isinstance(names, str):
+        names = [names]
     data = copy.deepcopy(scenario_dump(scenario))  # the cached dump is shared: never mutate it
     teams_done: dict[str, str] = {
         scenario.postures[name].team: name for name in scenario.applied_postures
     }
     for name in names:
+        if not isinstance(name, str):
+            raise ScenarioError(Issue(f"a posture is named by text (got {name!r})", "posture"))
         posture = scenario.postures.get(name)
         if posture is None:
             known = ", ".join(scenario.postures) or "none defined"
