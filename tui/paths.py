@@ -27,15 +27,11 @@ is_journal = starts_with(JOURNAL_MARKER)
 
 
 def is_report(path: Path) -> bool:
-    """An after-action report (Markdown or HTML) written before: its title is in its first
-    bytes, so a report beside a save may replace an older one, never another file."""
-    if not is_regular_file(path):  # a FIFO would block the read
-        return False
-    try:
-        with open(path, "rb") as handle:
-            return b"After-action report" in handle.read(256)
-    except OSError:
-        return False
+    """An after-action report wargame wrote (``wargame.report.is_report``), so a report beside
+    a save may replace an older one, never another file; not a FIFO, which would block."""
+    from wargame.report import is_report as written_by_wargame
+
+    return is_regular_file(path) and written_by_wargame(path)
 
 
 class Root:
