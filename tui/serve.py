@@ -38,7 +38,8 @@ class WargameServer(Server):
         super().__init__(command, host=HOST, port=port, title="wargame")
         self.root = root
         self.token = token or secrets.token_urlsafe(32)
-        self.origin = f"http://{HOST}:{port}"
+        self.origin = self.public_url  # http://127.0.0.1:PORT (no :80 on port 80, as browsers)
+        self.host_header = self.origin.split("://", 1)[1]
         self.cookie = f"wargame-token-{port}"  # cookies ignore ports: one name per server
 
     @property
@@ -52,7 +53,7 @@ class WargameServer(Server):
 
     def refusal(self, request: web.Request) -> str | None:
         """Why ``request`` is refused, or None when it may go on to its handler."""
-        if request.headers.get("Host") != f"{HOST}:{self.port}":
+        if request.headers.get("Host") != self.host_header:
             return f"this server answers only at {self.origin}/ (wrong Host header)"
         path = request.path
         if path.startswith("/static/"):
