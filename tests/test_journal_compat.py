@@ -14,7 +14,8 @@ import pytest
 
 from tests.conftest import ROOT
 from wargame import Game, Journal, JournalError, load_scenario
-from wargame.engine.journal import FORMAT_VERSION, content_hash
+from wargame.canonical import content_hash
+from wargame.engine.journal import FORMAT_VERSION
 
 FIXTURES = sorted((ROOT / "tests" / "fixtures" / "journals").glob("*.jsonl"))
 

@@ -30,8 +30,8 @@ from wargame import (
     load_scenario,
     load_scenario_text,
 )
+from wargame.canonical import content_hash
 from wargame.economy.spec import load_world
-from wargame.engine.journal import content_hash
 from wargame.errors import InputTableError
 from wargame.scenario.loader import shipped_scenarios
 

@@ -66,3 +66,21 @@ def test_a_journal_larger_than_replay_reads_is_refused_when_written(tmp_path, mo
     assert not target.exists()
     monkeypatch.setattr(journal_module, "MAX_JOURNAL_BYTES", size)
     _replays(game, target)
+
+
+def test_a_save_never_replaces_a_device_fifo_or_folder(tmp_path):
+    """Renaming a temporary file over ``/dev/null`` (as root) replaced the device by a file."""
+    import os
+
+    from wargame import OutputError
+    from wargame.files import save_text_atomic
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    game = Game(tiny(), seed=1)
+    for target in (fifo, tmp_path):
+        with pytest.raises(OutputError, match=r"is (not a regular file|a directory)"):
+            game.journal.save(target)
+    with pytest.raises(OutputError, match="not a regular file"):
+        save_text_atomic(fifo, "text")
+    assert fifo.is_fifo() and os.listdir(tmp_path) == ["pipe"]  # nothing left behind

@@ -157,12 +157,18 @@ def save_text_atomic(path: str | Path, text: str) -> None:
     """
     path = Path(path)
     try:
+        target = os.stat(path)
+    except (OSError, ValueError):
+        target = None
+    if target is not None and not stat.S_ISREG(target.st_mode):
+        kind = "a directory" if stat.S_ISDIR(target.st_mode) else "not a regular file (a device, " \
+            "FIFO or socket)"
+        raise OutputError(f"{path}: is {kind}; give the name of a file to write")
+    try:
         data = text.encode("utf-8")  # before anything is touched
     except UnicodeEncodeError as exc:  # the engine refuses such text at its boundary: a bug
         raise OutputError(f"{path}: cannot be saved: character {exc.start} is a lone surrogate, "
                           "not valid Unicode text") from None
-    if path.is_dir():
-        raise OutputError(f"{path}: is a directory; give a file name")
     folder = path.parent if str(path.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -229,6 +235,9 @@ def check_output(path: str | Path, *, inputs: Iterable[str | Path] = (), force: 
                               "file (it would overwrite the input)")
     if path.is_dir():
         raise OutputError(f"{path}: is a directory; give a file name for the {what}")
+    if path.exists() and not is_regular_file(path):
+        raise OutputError(f"{path}: is not a regular file (a device, FIFO or socket); give the "
+                          f"name of a file for the {what}")
     if path.exists() and not force and not (ours is not None and ours(path)):
         kind = "" if ours is None else f" and is not a wargame {what}"
         raise OutputError(f"{path}: already exists{kind}; choose another name, or pass --force "

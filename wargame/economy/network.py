@@ -154,6 +154,9 @@ class SupplyNetwork:
         self._dirty = True
         self._refresh()
         self._rescale(1.0)
+        for name, value in self.__dict__.items():  # shared by every copy: nobody may change them
+            if isinstance(value, np.ndarray) and name not in self._STATE:
+                value.flags.writeable = False
 
     # --- Dynamics ------------------------------------------------------------------------------
 

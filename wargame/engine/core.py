@@ -27,9 +27,10 @@ from wargame.engine.journal import FORMAT, FORMAT_VERSION, Journal, atomic_effec
 from wargame.engine.rng import RandomStreams, checked_seed
 from wargame.engine.whitecell import WhiteCell
 from wargame.errors import GameStateError, Issue, MoveError
+from wargame.frozen import EMPTY, FrozenDict, freeze
 from wargame.limits import MAX_CHAIN, MAX_EVENTS, MAX_EVENTS_PER_WEEK, RATE_WINDOW
 from wargame.scenario.conditions import COMPARATORS, Predicate, compile_condition
-from wargame.scenario.loader import scenario_dump, scenario_hash
+from wargame.scenario.loader import frozen_scenario_dump, scenario_hash
 from wargame.scenario.params import check_params
 from wargame.scenario.references import unknown_move
 from wargame.scenario.schema import (
@@ -154,8 +155,8 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
             state = _RuleState(
                 id=rule_id, team=rule.team, kind=rule.move.kind,
                 active=rule.team not in self.human_teams,
-                params=check_params(scenario.teams[rule.team].moves[rule.move.kind].params,
-                                    rule.move.params)[0],
+                params=FrozenDict(check_params(
+                    scenario.teams[rule.team].moves[rule.move.kind].params, rule.move.params)[0]),
                 when=compile_condition(rule.when, self.index, self.values,
                                        self._readings(rule.team)),
                 probability=rule.probability, delay=rule.delay_weeks,
@@ -195,9 +196,9 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
                 "spawn_key": list(self.spawn_key),
                 "human_teams": list(self.human_teams),
                 "scenario_hash": scenario_hash(scenario),
-                "scenario": scenario_dump(scenario),
+                "scenario": frozen_scenario_dump(scenario),
             }
-        self.journal = Journal(header)
+        self.journal = Journal(freeze(header))
         self.atomic = atomic_effects(int(header["format_version"]))
         """Version 2 on: an event's effects apply as one before triggers and rules see them."""
         self.deferred: list[int] | None = None
@@ -288,7 +289,7 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
         if inject.move is not None:
             move = inject.move
             spec = self.scenario.teams[move.team].moves[move.kind]
-            params, _ = check_params(spec.params, move.params)
+            params = FrozenDict(check_params(spec.params, move.params)[0])
             self._announce(self._next_move_id(), move.team, move.kind, params, cause)
         else:
             self._raise(inject.event, cause)
@@ -418,7 +419,7 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
             if self.legal(team, kind) is None:
                 uses_left = None if spec.max_uses is None else \
                     spec.max_uses - self.uses.get((team, kind), 0)
-                options.append(MoveOption(team, kind, spec.description, dict(spec.params),
+                options.append(MoveOption(team, kind, spec.description, spec.params,
                                           spec.lag_weeks, uses_left))
         return options
 
@@ -454,7 +455,7 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
         if problems:
             raise MoveError([Issue(message, ".".join(("move.params", *map(str, path))))
                              for path, message in problems])
-        return params
+        return FrozenDict(params)
 
     def submit(self, move: Move | dict[str, Any]) -> PendingMove:
         move = self._parse_move(move)
@@ -534,7 +535,7 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
             self._check_event_rate(count)
         event = _new_event(Event, ("e" + str(count), self.env.now, self.turn + 1,
                                    kind, actor, visible_to, cause, description,
-                                   {} if data is None else data))
+                                   EMPTY if data is None else FrozenDict(data)))
         events.append(event)
         self.journal_entries.append(event)
         if effects:

@@ -25,10 +25,11 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from wargame.canonical import content_hash
 from wargame.economy.network import SupplyNetwork
 from wargame.engine.core import Engine, TickHook
 from wargame.engine.events import Event, Move, MoveOption, PendingMove
-from wargame.engine.journal import Journal, content_hash
+from wargame.engine.journal import Journal
 from wargame.engine.rng import checked_seed
 from wargame.errors import GameStateError, Issue, JournalError, ScenarioError, WargameError
 from wargame.scenario.schema import EventSpec, Scenario
@@ -37,12 +38,12 @@ from wargame.yamlio import issues_from_validation
 T = TypeVar("T")
 
 
-def _positive_weeks(weeks: object) -> bool:
-    """A finite number of weeks > 0 (an int beyond any float is not)."""
+def _positive_weeks(weeks: object, *, or_zero: bool = False) -> bool:
+    """A finite number of weeks > 0 (or ≥ 0); an int beyond any float is not finite."""
     if isinstance(weeks, bool) or not isinstance(weeks, int | float):
         return False
     try:
-        return math.isfinite(weeks) and weeks > 0
+        return math.isfinite(weeks) and (weeks > 0 or (or_zero and weeks == 0))
     except OverflowError:
         return False
 
@@ -158,8 +159,8 @@ class Game:
 
     def run(self, weeks: float | None = None) -> list[Event]:
         """Advance turn by turn until the horizon, or until ``weeks`` of game time have passed."""
-        if weeks is not None and not _positive_weeks(weeks):
-            raise GameStateError(f"run needs a number of weeks > 0, or None for the horizon "
+        if weeks is not None and not _positive_weeks(weeks, or_zero=True):
+            raise GameStateError(f"run needs a number of weeks ≥ 0, or None for the horizon "
                                  f"(got {weeks!r})")
         stop = self.scenario.meta.horizon_weeks if weeks is None else self.week + weeks
         events: list[Event] = []
@@ -221,8 +222,10 @@ class Game:
 
     @property
     def economy(self) -> SupplyNetwork | None:
-        """The supply network (read it; change it only through moves and events), or None."""
-        return self._engine.network
+        """A copy of the supply network as it is now, to read (changing the copy changes nothing
+        in the game: the network changes only through moves and events), or None."""
+        network = self._engine.network
+        return None if network is None else network.copy()
 
     def link_measures(self) -> dict[str, dict[str, float]]:
         """Per link-restricting measure, the open fraction it leaves on each link it touches."""
@@ -235,8 +238,10 @@ class Game:
 
     @property
     def journal(self) -> Journal:
-        """Every input and event so far; ``game.journal.save(path)`` saves the game."""
-        return self._engine.journal
+        """Every input and event so far, as they are now; ``game.journal.save(path)`` saves the
+        game. A snapshot: its records are read-only and appending to it changes nothing."""
+        journal = self._engine.journal
+        return Journal(journal.header, journal._entries)
 
     def add_tick_hook(self, hook: TickHook) -> None:
         """Run ``hook(tick_weeks)`` at every tick (the economy's step plugs in here)."""

@@ -31,7 +31,6 @@ verifies. Keep saves where only the white cell can write them, or sign them outs
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -39,8 +38,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, NonNegativeInt, Tag, TypeAdapter, ValidationError
 
+from wargame.canonical import content_hash
 from wargame.errors import JournalError
 from wargame.files import read_regular_file, save_text_atomic
+from wargame.frozen import freeze
 from wargame.limits import MAX_JOURNAL_BYTES
 from wargame.scenario.base import Model
 from wargame.scenario.schema import EventSpec
@@ -56,14 +57,6 @@ READABLE_VERSIONS = (1, 2)
 def atomic_effects(format_version: int) -> bool:
     """Whether a journal of this version applies an event's effects as one (version 2 on)."""
     return format_version >= 2
-
-
-def content_hash(data: Any) -> str:
-    """The hash of JSON data as a journal stores it (keys sorted, compact, UTF-8): what a
-    header's ``scenario_hash`` is, checked against the scenario the header holds."""
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def dumps(record: dict[str, Any]) -> str:
@@ -213,8 +206,9 @@ class Journal:
         return int(self.header["format_version"])
 
     def append(self, record: Any) -> None:
-        """Add a record: a JSON-ready dict, or an object with ``to_json()`` (an ``Event``)."""
-        self._entries.append(record)
+        """Add a record: a JSON-ready dict (kept read-only), or an object with ``to_json()``
+        (an ``Event``)."""
+        self._entries.append(freeze(record) if isinstance(record, dict) else record)
 
     @property
     def records(self) -> list[dict[str, Any]]:

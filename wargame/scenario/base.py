@@ -16,6 +16,8 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
+from wargame.frozen import FrozenDict, FrozenList, freeze
+
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 """Ids of teams, indicators, moves, rules, ...: lower case, digits and underscores."""
 ID_RE = re.compile(ID_PATTERN)
@@ -61,6 +63,15 @@ class Model(BaseModel):
             if problems:
                 raise FieldIssues(problems[:1])
         return data
+
+    @model_validator(mode="after")
+    def _freeze_containers(self) -> Any:
+        """Frozen all the way down: pydantic's ``frozen`` stops at the attributes, and the engine
+        reads a scenario's dicts and lists as it plays (``wargame.frozen``)."""
+        for name, value in self.__dict__.items():
+            if isinstance(value, dict | list) and not isinstance(value, FrozenDict | FrozenList):
+                object.__setattr__(self, name, freeze(value))
+        return self
 
 
 NAME_FIELDS = frozenset({"name", "unit", "choices", "team", "kind", "indicator", "actor"})

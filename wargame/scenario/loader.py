@@ -8,8 +8,6 @@ With ``extends:``, values keep the location of the file that set them last.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -19,9 +17,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from wargame.canonical import content_hash
 from wargame.economy.spec import DEFAULT_WORLD, load_world
 from wargame.errors import InputTableError, Issue, ScenarioError
 from wargame.files import is_regular_file, is_within, read_regular_file
+from wargame.frozen import freeze
 from wargame.limits import MAX_SCENARIO_BYTES
 from wargame.scenario.schema import Scenario
 from wargame.yamlio import (
@@ -240,11 +240,11 @@ def shipped_scenarios() -> list[str]:
     return sorted(p.stem for p in _shipped_dir().glob("*.yaml"))
 
 
-_DUMPS: OrderedDict[int, tuple[Scenario, dict[str, Any], str]] = OrderedDict()
+_DUMPS: OrderedDict[int, tuple[Scenario, dict[str, Any], str, dict[str, Any]]] = OrderedDict()
 _DUMPS_KEPT = 16
 
 
-def _dump_and_hash(scenario: Scenario) -> tuple[dict[str, Any], str]:
+def _dump_and_hash(scenario: Scenario) -> tuple[dict[str, Any], str, dict[str, Any]]:
     """Dump and hash once per scenario object: every game journals both, and a batch starts
     thousands of games of one scenario (a dump of the library's base costs ~3 ms).
 
@@ -254,21 +254,26 @@ def _dump_and_hash(scenario: Scenario) -> tuple[dict[str, Any], str]:
     cached = _DUMPS.get(key)
     if cached is not None and cached[0] is scenario:
         _DUMPS.move_to_end(key)
-        return cached[1], cached[2]
+        return cached[1], cached[2], cached[3]
     dump = scenario.model_dump(mode="json", by_alias=True)
-    text = json.dumps(dump, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    digest = "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
-    _DUMPS[key] = (scenario, dump, digest)
+    digest = content_hash(dump)
+    _DUMPS[key] = (scenario, dump, digest, freeze(dump))
     while len(_DUMPS) > _DUMPS_KEPT:
         _DUMPS.popitem(last=False)
-    return dump, digest
+    return dump, digest, _DUMPS[key][3]
 
 
 def scenario_dump(scenario: Scenario) -> dict[str, Any]:
     """The scenario as plain JSON data: what a journal embeds and what the hash is taken of.
 
-    The same dict is returned for the same scenario object: treat it as read-only."""
+    The same dict is returned for the same scenario object: treat it as read-only (``thaw`` it
+    for a copy to change)."""
     return _dump_and_hash(scenario)[0]
+
+
+def frozen_scenario_dump(scenario: Scenario) -> dict[str, Any]:
+    """``scenario_dump`` made read-only (``wargame.frozen``): what a game's journal header holds."""
+    return _dump_and_hash(scenario)[2]
 
 
 def scenario_hash(scenario: Scenario) -> str:
