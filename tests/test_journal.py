@@ -52,7 +52,8 @@ def test_save_replaces_atomically_and_leaves_no_temporary_file(tmp_path):
     (b'{"a": 1}\n', ":1: not a wargame journal (no 'wargame-journal' header)"),
     (b"\xff\xfe\n", "not a wargame journal (not UTF-8 text)"),
     (b'{"format": "wargame-journal", "format_version": 99}\n',
-     ":1: journal format version 99 is not supported (this engine reads versions 1, 2; a newer wargame wrote it?)"),
+     ":1: journal format version 99 is not supported (this engine reads versions 1, 2; a newer "
+     "wargame wrote it?)"),
 ])
 def test_foreign_files_are_refused_with_a_clear_message(tmp_path, content, message):
     path = tmp_path / "x.jsonl"

@@ -21,22 +21,14 @@ from wargame._version import __version__
 from wargame.engine.game import Game
 from wargame.errors import ScenarioError, WargameError
 from wargame.files import SaveLock, check_output, save_text_atomic
+from wargame.scenario.jsonschema import scenario_json_schema_text as scenario_json_schema
 from wargame.scenario.loader import load_scenario, shipped_scenarios
 from wargame.scenario.postures import with_postures
 from wargame.scenario.reference import schema_reference_markdown
-from wargame.scenario.schema import Scenario
 from wargame.text import economy_table, indicator_table, outcome_table, timeline
 
 DEFAULT_SCENARIO = "escalation-ladder"
 """The scenario embedded in the package that commands use when none is named."""
-
-
-def scenario_json_schema() -> str:
-    """The JSON Schema of scenario files, as committed in ``scenarios/scenario.schema.json``."""
-    schema = Scenario.model_json_schema(by_alias=True)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "wargame scenario"
-    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -61,7 +53,7 @@ def _is_schema_output(path: Path) -> bool:
             text = handle.read(4 * 1024 * 1024)
     except OSError:
         return False
-    return (text.startswith(b"{") and b'\n  "title": "wargame scenario",\n' in text) \
+    return (text.startswith(b"{") and b'\n  "title": "wargame scenario"' in text) \
         or text.startswith(b"# Scenario file reference")
 
 

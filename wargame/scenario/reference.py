@@ -23,6 +23,10 @@ A scenario file is YAML. Every section and field is listed below with its type, 
 it is for. Unknown keys are errors; ids are lower-case names (`[a-z][a-z0-9_]*`). For how the
 pieces work together see [scenario-format.md](scenario-format.md); for a walk-through see
 [tutorial-first-scenario.md](tutorial-first-scenario.md).
+
+A variant (a file with `extends:`) gives only what it changes: no field is required in it, and
+`null` removes an entry of its base; the merged scenario must then be whole. The JSON Schema
+checks a variant that way too, so an editor accepts it.
 """
 
 
@@ -153,9 +157,10 @@ def schema_reference_markdown(schema: JsonSchema) -> str:
     """Render the scenario JSON Schema as Markdown: the top level first, then each definition in
     the order a reader meets it (breadth-first from the top level)."""
     definitions: dict[str, JsonSchema] = schema.get("$defs", {})
-    lines = [INTRO, *_section("Scenario", schema)]
-    seen: set[str] = set()
-    queue = deque(_refs_in(schema.get("properties", {})))
+    top = definitions.get("Scenario", schema)
+    lines = [INTRO, *_section("Scenario", top)]
+    seen: set[str] = {"Scenario"}
+    queue = deque(_refs_in(top.get("properties", {})))
     while queue:
         name = queue.popleft()
         if name in seen or name not in definitions:
