@@ -112,7 +112,7 @@ def execute(name: str, payload: dict[str, Any], bound: float) -> dict[str, Any]:
     except Finding as found:
         result.update(kind=found.kind, cause=found.cause, detail=found.detail)
     except FuzzTimeout as exc:
-        result.update(kind=HANG, cause=f"past the {bound:g} s bound in {_hang_site(exc)}",
+        result.update(kind=HANG, cause=f"past the time bound in {_hang_site(exc)}",
                       detail=_hang_detail(exc), restart=True)
     except MemoryError as exc:
         result.update(kind=HANG, cause=f"memory bound reached in {_hang_site(exc)}",
@@ -162,7 +162,6 @@ def worker_main(conn: Any, bound: float, memory_mb: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGALRM, _alarm)
     os.environ["WARGAME_DEBUG"] = "1"
-    os.environ["WARGAME_FUZZ_BOUND"] = str(bound)
     if memory_mb:
         size = _vm_size() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (size, size))
@@ -175,7 +174,8 @@ def worker_main(conn: Any, bound: float, memory_mb: int) -> None:
             return
         if message is None:
             return
-        name, payload = message
+        name, payload, bound = message
+        os.environ["WARGAME_FUZZ_BOUND"] = str(bound)
         result = execute(name, payload, bound)
         conn.send(result)
         done += 1
@@ -236,18 +236,20 @@ class Worker:
         self.process = None
         self.start()
 
-    def run(self, name: str, payload: dict[str, Any]) -> dict[str, Any]:
+    def run(self, name: str, payload: dict[str, Any], bound: float | None = None
+            ) -> dict[str, Any]:
         if self.runs >= self.RECYCLE:
             self.stop()
             self.start()
         self.runs += 1
-        hard = self.bound * 2 + 10
+        bound = bound or self.bound
+        hard = bound * 2 + 10
         started = time.perf_counter()
         try:
-            self.conn.send((name, payload))
+            self.conn.send((name, payload, bound))
         except (OSError, BrokenPipeError):
             self.restart()
-            self.conn.send((name, payload))
+            self.conn.send((name, payload, bound))
         if not self.conn.poll(hard):
             self.restart()
             return {"kind": HANG, "cause": "past the hard bound: the alarm did not stop it "
@@ -290,6 +292,9 @@ class Tally:
     seconds: Counter = field(default_factory=Counter)
     causes: dict[tuple[str, str], Cause] = field(default_factory=dict)
     refusals: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    slow: list[tuple[float, str, str, dict[str, Any]]] = field(default_factory=list)
+    """Inputs past the bound that finished alone with three times as long: slow, not endless
+    (seconds, target, where the bound caught them, input)."""
 
     def add(self, name: str, payload: dict[str, Any], result: dict[str, Any]) -> None:
         kind = result["kind"]
@@ -331,7 +336,14 @@ def schedule(targets: dict[str, Any], chosen: list[str], seed: int, index: int
              ) -> tuple[str, dict[str, Any]]:
     r = random.Random(f"{seed}/{index}")
     name = weighted(r, {n: targets[n].weight for n in chosen})
-    return name, targets[name].generate(r)
+    for attempt in range(5):  # a generator's own slip must not end the run
+        try:
+            return name, targets[name].generate(r)
+        except Exception as exc:
+            print(f"  generator {name} failed on input {index} ({type(exc).__name__}: {exc}); "
+                  "drawing another", file=sys.stderr)
+            r = random.Random(f"{seed}/{index}/{attempt}")
+    raise RuntimeError(f"generator {name} keeps failing")
 
 
 def reduce(worker: Worker, cause: Cause, deadline: float) -> None:
@@ -387,6 +399,20 @@ def write_outputs(out: Path, tally: Tally, header: str, table: list[str]) -> Non
                         "reproducible": cause.reproducible, "reduced": cause.reduced,
                         "files": cause.files,
                         "detail": cause.detail.encode("utf-8", "backslashreplace").decode()})
+    for old in out.glob("slow-*"):
+        old.unlink()
+    if tally.slow:
+        seconds, name, where_caught, payload = max(tally.slow, key=lambda item: item[0])
+        finding = Finding("slow", f"{where_caught}; finished alone in {seconds:.1f} s")
+        code, files = STATE["targets"][name].reproducer(payload, finding)
+        (out / f"slow-{name}.py").write_text(code.replace("{id}", f"slow-{name}"),
+                                             encoding="utf-8", errors="backslashreplace")
+        for extension, data in files.items():
+            (out / f"slow-{name}{extension}").write_bytes(data)
+        summary.append({"number": 0, "class": "slow", "cause": finding.cause,
+                        "inputs": len(tally.slow), "targets": dict(Counter(
+                            item[1] for item in tally.slow)), "reproducible": True,
+                        "reduced": False, "files": [f"slow-{name}.py"], "detail": ""})
     (out / "findings.json").write_text(json.dumps(summary, indent=1, ensure_ascii=True),
                                        encoding="utf-8")
     lines = [header, "", "```", *table, "```", ""]
@@ -510,6 +536,11 @@ def _run(args: argparse.Namespace, root: Path) -> int:
                 break
             name, payload = schedule(targets, chosen, args.seed, index)
             result = worker.run(name, payload)
+            if result["kind"] == HANG and result["cause"].startswith("past the time bound"):
+                again = worker.run(name, payload, bound=3 * args.bound)
+                if again["kind"] != HANG:  # slow, not endless: classify what it did
+                    tally.slow.append((again["seconds"], name, result["cause"], payload))
+                    result = again
             tally.add(name, payload, result)
             done += 1
             if done % 500 == 0:
@@ -546,6 +577,11 @@ def _run(args: argparse.Namespace, root: Path) -> int:
           "usage)")
     for kind in FAILURES:
         print(f"{kind + 's':<20} {totals[kind]:>6} inputs, {distinct[kind]} distinct")
+    if tally.slow:
+        print(f"slow inputs: {len(tally.slow)} past the {args.bound:g} s bound that finished "
+              f"alone within {3 * args.bound:g} s (classified by what they did, not as hangs):")
+        for seconds, name, cause, _ in sorted(tally.slow, key=lambda i: -i[0])[:5]:
+            print(f"  {seconds:6.1f} s  {name}: {cause}")
     for name in chosen if args.refusals else ():
         print(f"\ncommonest refusals of {name}:")
         for message, count in tally.refusals[name].most_common(args.refusals):

@@ -319,16 +319,36 @@ class ScenarioFiles(Target):
             ops.append(op)
         heavy = "status-quo" in "".join(lines[:20]) or base not in (
             "escalation-ladder", "escalation-ladder-pessimistic", "embargo-shock")
+        world = None
+        if r.random() < 0.06:  # a world file of its own, mutated, beside the scenario
+            if "world" not in self.texts:
+                self.texts["world"] = (self.fixtures.dir / "world.yaml").read_text(
+                    encoding="utf-8")
+            world = self.texts["world"].split("\n")
+            for _ in range(r.choice([1, 1, 2])):
+                world, op = mutate_lines(r, world)
+                ops.append(f"world file: {op}")
+            k = next((k for k, line in enumerate(lines) if line.strip().startswith("world:")),
+                     None)
+            if k is None:
+                lines += ["economy:", "  world: fuzzworld.yaml"]
+            else:
+                lines[k] = lines[k].split("world:")[0] + "world: fuzzworld.yaml"
         return {"base": base, "lines": lines, "ops": ops, "seed": r.randrange(100),
-                "turns": 4 if heavy else 13}
+                "turns": 4 if heavy else 13, "world": world}
 
     def run(self, payload: Payload, ctx: Context) -> None:
         path = ctx.fixtures / "fuzz.yaml"
         path.write_text("\n".join(payload["lines"]), encoding="utf-8", errors="surrogatepass")
+        world = ctx.fixtures / "fuzzworld.yaml"
+        if payload.get("world") is not None:
+            world.write_text("\n".join(payload["world"]), encoding="utf-8",
+                             errors="surrogatepass")
         try:
             ok, scenario = ctx.api("load_scenario(file)", load_scenario, path)
         finally:
             path.unlink()
+            world.unlink(missing_ok=True)
         if ok:
             check_scenario_numbers(scenario, "scenario file")
             play(ctx, scenario, payload["seed"], payload["turns"])
@@ -336,20 +356,31 @@ class ScenarioFiles(Target):
     def shrink(self, payload: Payload) -> Iterator[Payload]:
         for lines in ddmin(payload["lines"]):
             yield {**payload, "lines": lines}
+        if payload.get("world") is not None:
+            for world in ddmin(payload["world"]):
+                yield {**payload, "world": world}
 
     def reproducer(self, payload: Payload, finding: Finding) -> tuple[str, dict[str, bytes]]:
         text = "\n".join(payload["lines"])
+        world = payload.get("world")
+        world_code = "" if world is None else f"""
+WORLD = {text_literal(chr(10).join(world))}  # the file fuzzworld.yaml the scenario names
+(sandbox / "fuzzworld.yaml").write_text(WORLD, encoding="utf-8", errors="surrogatepass")
+"""
         code = repro_head(self.name, finding) + REPRO_PLAY + f'''
 # the file is {{id}}.yaml beside this script, written into a folder with the shipped scenarios
 # CLI: cd <that folder> && wargame run {{id}}.yaml --seed {payload["seed"]}
-TEXT = {text_literal(text)}
+TEXT = {text_literal(text)}{world_code}
 path = sandbox / "fuzz.yaml"
 path.write_text(TEXT, encoding="utf-8", errors="surrogatepass")
 scenario = attempt("load", load_scenario, path)
 if scenario is not None:
     play(scenario, seed={payload["seed"]}, turns={payload["turns"]})
 '''
-        return code, {".yaml": text.encode("utf-8", "surrogatepass")}
+        files = {".yaml": text.encode("utf-8", "surrogatepass")}
+        if world is not None:
+            files["-world.yaml"] = "\n".join(world).encode("utf-8", "surrogatepass")
+        return code, files
 
 
 # ---- generated scenarios ------------------------------------------------------------------------
@@ -1151,6 +1182,8 @@ class Journals(Target):
     def mutate(self, r: random.Random, lines: list[str], raw: Any
                ) -> tuple[list[str], str, Any]:
         lines = list(lines)
+        if not lines:
+            return [r.choice(RAW_JSON)], "empty", raw
         n = len(lines)
         i = r.randrange(1, n) if n > 1 else 0
         op = weighted(r, {"drop": 1, "dup": 1, "swap": 0.5, "edit": 3, "raw": 1.5, "dupkey": 1.5,
@@ -1167,7 +1200,10 @@ class Journals(Target):
             k = 0 if op in ("header", "scenario") else i
             try:
                 record = json.loads(lines[k])
-            except ValueError:
+            except (ValueError, RecursionError):
+                return lines, op, raw
+            if not isinstance(record, dict) or (op == "scenario" and not isinstance(
+                    record.get("scenario"), dict)):
                 return lines, op, raw
             if op == "edit":
                 leaves = _leaves(record)
@@ -1664,7 +1700,8 @@ def run_cli(ctx: Context, argv: list[str], inputs: list[str], subprocess_: bool)
     """Run one command line and sort its ending: exit 0, exit 1 with a message (refused), an
     argparse usage error (refused), or a bug (exit 2 "internal error", a traceback, a signal)."""
     fixtures = ctx.fixtures
-    before = {name: _digest(fixtures / name) for name in inputs if name}
+    before = {name: _digest(fixtures / name) for name in inputs
+              if name and not Path(name).is_absolute()}  # /proc/self/status changes by itself
     subcommand = next((a for a in argv if not a.startswith("-")), "?")[:20]
     if subprocess_ and all(_encodable(a) for a in argv):
         code, out, err = _subprocess(ctx, argv)
@@ -1833,6 +1870,13 @@ MUTATIONS = [
     "game.journal.lines()",
     "game.journal.records.clear()",
     "game.journal.records[-1].clear()",
+    "game.journal.append({'record': 'advance', 'turn': 99})",
+    "dict.clear(game.events()[-1].data)",
+    "[dict.update(e.data['params'], {k: 3 for k in e.data['params']}) for e in game.events() "
+    "if isinstance(e.data.get('params'), dict)]",
+    "list.clear(game.journal.header['human_teams'])",
+    "dict.__setitem__(game.journal.header, 'seed', 4242)",
+    "[dict.clear(p.params) for p in game.pending()]",
     "",
 ]
 """Ways a caller may change what the API handed out. Each is code run with ``game`` (and the
