@@ -13,26 +13,34 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-import yaml
-
 from wargame.errors import Issue, ScenarioError
 from wargame.scenario.loader import scenario_dump, validate_scenario_data
 from wargame.scenario.schema import Scenario
+from wargame.yamlio import parse_yaml
 
 Overrides = Mapping[str, Any]
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
-    """``rules.cn_blockades.probability=0.4`` → (path, 0.4); the value is read as YAML (numbers,
-    true/false, null, text, ``[lists]``)."""
+    """``rules.cn_blockades.probability=0.4`` → (path, 0.4); the value is read as YAML by the
+    reader scenario files go through (``yamlio.parse_yaml``): YAML 1.2 core scalars (numbers,
+    true/false, null; ``1:30`` and ``yes`` stay text), ``[lists]`` and ``{mappings}``, no aliases
+    (a few bytes of them expand to billions of values) and no nesting past its limit. A value that
+    is not valid YAML is refused, naming the path, rather than guessed at."""
+    if not isinstance(text, str):
+        raise ScenarioError(Issue(f"expected PATH=VALUE text (got {text!r:.60})", "--set"))
     path, sep, raw = text.partition("=")
     path = path.strip()
     if not sep or not path:
-        raise ScenarioError(Issue(f"expected PATH=VALUE (got {text!r})", "--set"))
+        raise ScenarioError(Issue(f"expected PATH=VALUE (got {text[:80]!r})", "--set"))
+    if not raw.strip():
+        return path, None
     try:
-        value = yaml.safe_load(raw) if raw.strip() else None
-    except yaml.YAMLError:
-        value = raw
+        value = parse_yaml(raw, "--set", ScenarioError).data
+    except ScenarioError as exc:
+        hint = f"quote text that is not meant as YAML: --set '{path}=\"...\"'"
+        raise ScenarioError([Issue(f"{issue.message.replace(' (use extends:)', '')} ({hint})",
+                                   f"--set {path}") for issue in exc.issues]) from None
     return path, value
 
 
