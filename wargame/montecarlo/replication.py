@@ -4,11 +4,15 @@ Why chunks carry the scenario as JSON and workers cache it: a process (or Dask w
 scenario once, however many chunks it runs, and nothing unpicklable crosses a process boundary.
 Replication ``i`` plays ``Game(scenario, seed, spawn_key=(i,))``, so its draws come from
 ``SeedSequence(seed, spawn_key=(i,))`` and nothing else: not the worker, the chunk or the order.
+A replication is ``ok`` only if it played to its horizon *and* every outcome and recorded value is
+a finite number (or an outcome that did not happen): a value that diverged to inf or NaN is a
+failure with a message, never a number a summary would average.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -68,6 +72,24 @@ def play_replication(job: ChunkJob, replication: int) -> Game:
     return game
 
 
+class NotFinite(ArithmeticError):
+    """A replication's outcome or recorded value is infinite or NaN: something diverged."""
+
+
+def _check_finite(values: dict[str, float | None],
+                  histories: dict[str, list[tuple[float, float]]]) -> None:
+    for name, value in values.items():
+        if value is not None and not math.isfinite(value):
+            raise NotFinite(f"outcome '{name}' is {value!r}, not a finite number: something in "
+                            "the scenario diverges (give its indicators bounds, or smaller rates)")
+    for name, history in histories.items():
+        for week, value in history:
+            if not (math.isfinite(value) and math.isfinite(week)):
+                raise NotFinite(f"indicator '{name}' is {value!r} at week {week:g}, not a finite "
+                                "number: something in the scenario diverges (give it bounds, or "
+                                "smaller rates)")
+
+
 def run_chunk(job: ChunkJob) -> ChunkResult:
     """Run a chunk; a replication that raises becomes an error row, and the chunk goes on."""
     started = time.perf_counter()
@@ -80,7 +102,11 @@ def run_chunk(job: ChunkJob) -> ChunkResult:
         try:
             game = play_replication(job, replication)
             outcomes = game.outcomes()
-            histories = {name: game.history(name) for name in job.series}
+            values = {name: None if outcomes.get(name) is None else float(outcomes[name])
+                      for name in job.outcomes}
+            histories = {name: [(float(week), float(value)) for week, value in game.history(name)]
+                         for name in job.series}
+            _check_finite(values, histories)
         except Exception as exc:  # one bad replication must not sink the batch
             summary["status"].append("error")
             for name in job.outcomes:
@@ -92,12 +118,11 @@ def run_chunk(job: ChunkJob) -> ChunkResult:
             continue
         summary["status"].append("ok")
         for name in job.outcomes:
-            value = outcomes.get(name)
-            summary[name].append(None if value is None else float(value))
+            summary[name].append(values[name])
         for name, history in histories.items():
             for week, value in history:
                 series["replication"].append(replication)
-                series["week"].append(float(week))
+                series["week"].append(week)
                 series["indicator"].append(name)
-                series["value"].append(float(value))
+                series["value"].append(value)
     return ChunkResult(job.index, summary, series, failures, time.perf_counter() - started)
