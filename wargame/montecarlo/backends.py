@@ -10,13 +10,24 @@ worker, so a script that starts a batch without ``if __name__ == "__main__":`` w
 again in each worker (and a notebook or ``python -`` has no script to re-run at all). Workers need
 nothing from the user's script (chunks run ``wargame`` code on JSON), so while the pool starts
 workers, ``__main__`` is presented to ``multiprocessing`` as having no file to re-import.
+
+Nothing outlives the batch. A worker watches its parent (``parent_process().sentinel`` becomes
+ready when the parent is gone, however it went: ``kill -9`` included) and exits at once, so no
+orphan keeps computing or holds the pool's pipes, and the ``multiprocessing`` resource tracker,
+which lives until the last process holding its pipe ends, goes with them. Workers ignore SIGINT:
+Ctrl-C in a terminal reaches the whole process group, and the parent decides — it stops the
+workers (``_stop``) rather than waiting for the chunks in flight or the queue behind them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
@@ -60,6 +71,36 @@ def _workers_do_not_import_main() -> Iterator[None]:
         main.__file__ = path
 
 
+def _exit_with_parent(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)  # the parent is gone: nobody will read what this worker computes
+
+
+def _worker_start() -> None:
+    """The pool's initializer, in each worker: leave interrupts to the parent, die with it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with_parent, args=(parent.sentinel,), daemon=True,
+                         name="wargame-exit-with-parent").start()
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now: cancel what is queued and end the workers (a chunk in flight is lost, and
+    rerun by ``--resume``), instead of ``shutdown(wait=True)`` running the queue to its end."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+                process.join(5)
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
 @contextmanager
 def executor(backend: str, jobs: int, address: str | None = None
              ) -> AbstractContextManager[tuple[Executor, int]]:
@@ -75,9 +116,15 @@ def executor(backend: str, jobs: int, address: str | None = None
                 "a batch was started inside a worker process: put the call that starts it under "
                 "`if __name__ == \"__main__\":` in your script")
         context = multiprocessing.get_context("spawn")
-        with _workers_do_not_import_main(), ProcessPoolExecutor(
-                max_workers=jobs, mp_context=context) as pool:
-            yield pool, jobs
+        with _workers_do_not_import_main():
+            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                                       initializer=_worker_start)
+            try:
+                yield pool, jobs
+            except BaseException:
+                _stop(pool)
+                raise
+            pool.shutdown(wait=True)
         return
     try:
         from distributed import Client, LocalCluster
