@@ -6,13 +6,20 @@ Why it is built this way (what EMA Workbench and Mesa's batch_run do not give an
 - every finished chunk is on disk (Parquet parts + manifest) before the next is counted, so a
   crash loses at most the chunks in flight, memory stays flat in the number of runs, and
   ``resume=True`` reruns only what is missing — refusing a changed configuration;
-- a replication that raises is an error row with its seed and traceback, and the batch goes on.
+- a replication that raises is an error row with its seed and traceback, and the batch goes on;
+- one batch writes a folder at a time (a lock the OS releases when its holder dies), and a resume
+  first checks every part the manifest lists, rerunning any chunk whose part is missing or
+  damaged; a resume of a fork checks the saved game is the same game (``fork.journal_hash``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import numbers
+import os
 import platform
+import sys
 import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -24,17 +31,22 @@ from wargame._version import __version__
 from wargame.engine.game import Game
 from wargame.engine.journal import Journal
 from wargame.errors import WargameError
-from wargame.montecarlo.backends import default_jobs, executor
+from wargame.files import is_regular_file
+from wargame.montecarlo.backends import BACKENDS, default_jobs, executor
 from wargame.montecarlo.overrides import apply_overrides
 from wargame.montecarlo.progress import Progress, ProgressCallback
 from wargame.montecarlo.replication import ChunkJob, ChunkResult, run_chunk
 from wargame.montecarlo.results import Results
 from wargame.montecarlo.storage import (
     FORMAT,
+    KINDS,
     SERIES_SCHEMA,
+    FolderLock,
     ResultsError,
     load_manifest,
     part_name,
+    prepare_folder,
+    read_part,
     remove_unlisted_parts,
     save_manifest,
     summary_schema,
@@ -52,13 +64,12 @@ CONFIG_KEYS = ("scenario", "postures", "overrides", "seed", "runs", "chunk_size"
                "series_indicators", "fork")
 
 
-def _resolve_scenario(scenario: Scenario | str | Path, postures: Iterable[str],
+def _resolve_scenario(scenario: Scenario | str | Path, postures: list[str],
                       overrides: Mapping[str, Any] | None) -> tuple[Scenario, str]:
     if isinstance(scenario, Scenario):
         loaded, source = scenario, scenario.meta.name
     else:
         loaded, source = load_scenario(scenario), str(scenario)
-    postures = list(postures)
     if postures:
         loaded = with_postures(loaded, postures)
     return apply_overrides(loaded, overrides), source
@@ -92,7 +103,96 @@ def _check_same_config(old: dict[str, Any], new: dict[str, Any], out: Path) -> N
                            "use a new --out directory, or rerun without --resume to replace it")
 
 
-def monte_carlo(scenario: Scenario | str | Path, runs: int, seed: int = 0,
+# ---- the arguments, checked before anything is read or written ---------------------------------
+
+def _whole(value: Any, name: str, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        raise WargameError(f"{name} must be a whole number ≥ {low} (got {value!r})")
+    return int(value)
+
+
+def _names(value: Any, name: str, what: str) -> list[str]:
+    """A list of names from any iterable of str (a str alone is refused: it would be letters)."""
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise WargameError(f"{name} must be a list of {what} names (got {value!r})")
+    names = list(value)
+    wrong = [item for item in names if not isinstance(item, str)]
+    if wrong:
+        raise WargameError(f"{name} must be a list of {what} names (got {wrong[0]!r} in it)")
+    return names
+
+
+def _path(value: Any, name: str) -> Path:
+    if isinstance(value, bool) or not isinstance(value, str | os.PathLike) or not str(value) \
+            or "\0" in str(value):
+        raise WargameError(f"{name} must be the path of a {'folder' if name == 'out' else 'file'}"
+                           f" (got {value!r})")
+    return Path(value)
+
+
+def _overrides(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise WargameError("overrides must be a mapping of scenario paths to values, e.g. "
+                           f"{{'rules.cn_blockades.probability': 0.4}} (got {value!r:.80})")
+    overrides = dict(value)
+    for key, item in overrides.items():
+        if not isinstance(key, str):
+            raise WargameError(f"overrides: each key must be a scenario path as text, e.g. "
+                               f"'rules.cn_blockades.probability' (got {key!r})")
+        try:
+            json.dumps(item, allow_nan=True)
+        except (TypeError, ValueError, RecursionError):
+            raise WargameError(f"overrides: the value for '{key}' must be a number, text, "
+                               "true/false, null, or a list or mapping of those (got "
+                               f"{type(item).__name__} {item!r:.60})") from None
+    return overrides
+
+
+def _check_progress(value: Any) -> None:
+    if value is not None and not isinstance(value, bool) and not callable(value):
+        raise WargameError("progress must be None, True, False or a callback(done, total, "
+                           f"failures) (got {value!r})")
+
+
+def _journal_hash(journal: Journal, turn: int) -> str:
+    """What a fork's replications depend on: the saved game's journal up to the fork turn (its
+    lines as the file holds them). A different game saved at the same path differs here; the
+    same game played on past the fork turn and saved again does not."""
+    text = journal.upto_turn(turn).text()
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# ---- damage found on resume ------------------------------------------------------------------
+
+def _drop_damaged_chunks(out: Path, manifest: dict[str, Any]) -> list[int]:
+    """Unlist each chunk whose parts are missing or unreadable (they run again); their index."""
+    schemas = {"summary": summary_schema(manifest["outcomes"]), "series": SERIES_SCHEMA}
+    damaged = []
+    for chunk in manifest["chunks"]:
+        for kind in KINDS:
+            try:
+                read_part(out / kind / chunk["file"], schemas[kind], chunk["start"],
+                          chunk["stop"], series=kind == "series")
+            except ResultsError:
+                damaged.append(chunk)
+                break
+    if not damaged:
+        return []
+    manifest["chunks"] = [chunk for chunk in manifest["chunks"] if chunk not in damaged]
+    return [chunk["index"] for chunk in damaged]
+
+
+def _keep_listed_failures(manifest: dict[str, Any]) -> None:
+    """Failures are those of listed chunks (a chunk run again lists its own again)."""
+    listed = [(chunk["start"], chunk["stop"]) for chunk in manifest["chunks"]]
+    manifest["failures"] = [failure for failure in manifest["failures"]
+                            if any(start <= failure["replication"] < stop
+                                   for start, stop in listed)]
+
+
+def monte_carlo(scenario: Scenario | str | Path | None, runs: int, seed: int = 0,
                 jobs: int | None = None, *, out: str | Path, postures: Iterable[str] = (),
                 overrides: Mapping[str, Any] | None = None, backend: str = "process",
                 address: str | None = None, chunk_size: int | None = None,
@@ -107,35 +207,63 @@ def monte_carlo(scenario: Scenario | str | Path, runs: int, seed: int = 0,
     replication continues that saved game from the end of that turn, every team automated.
     ``progress``: None or True (a bar on a terminal, else log lines on stderr), False (quiet),
     or ``callback(done, total, failures)`` (called after every chunk, nothing printed).
+    A wrong argument is a ``WargameError`` naming it; another batch writing ``out`` at the same
+    time, or an ``out`` that cannot be a folder, a ``ResultsError``.
     """
-    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
-        raise WargameError(f"runs must be a whole number ≥ 1 (got {runs!r})")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise WargameError(f"seed must be a whole number ≥ 0 (got {seed!r})")
-    jobs = default_jobs() if jobs is None else jobs
-    if jobs < 1:
-        raise WargameError(f"jobs must be ≥ 1 (got {jobs})")
-    out = Path(out)
+    runs = _whole(runs, "runs", 1)
+    seed = _whole(seed, "seed", 0)
+    jobs = default_jobs() if jobs is None else _whole(jobs, "jobs", 1)
+    out = _path(out, "out")
+    postures = _names(postures, "postures", "posture")
+    overrides = _overrides(overrides)
+    if backend not in BACKENDS:
+        raise WargameError(f"unknown backend {backend!r} (expected one of: "
+                           f"{', '.join(BACKENDS)})")
+    if address is not None and not isinstance(address, str):
+        raise WargameError(f"address must be a Dask scheduler's address as text, e.g. "
+                           f"'tcp://scheduler:8786' (got {address!r})")
+    if chunk_size is not None:
+        chunk_size = _whole(chunk_size, "chunk_size", 1)
+    if series is not None:
+        series = _names(series, "series", "indicator")
+    if not isinstance(resume, bool):
+        raise WargameError(f"resume must be True or False (got {resume!r})")
+    _check_progress(progress)
     journal_text = None
     fork = None
     if from_journal is not None:
+        journal_path = _path(from_journal, "from_journal")
         if at_turn is None:
             raise WargameError("--from needs --at TURN (the turn to continue from)")
-        journal = Journal.load(from_journal)
+        if isinstance(at_turn, bool) or not isinstance(at_turn, numbers.Integral):
+            raise WargameError(f"at_turn (--at) must be a whole number (got {at_turn!r})")
+        if scenario is not None:
+            raise WargameError("give a scenario or from_journal (--from), not both")
+        if os.path.exists(journal_path) and not is_regular_file(journal_path):
+            raise WargameError(f"{journal_path}: is not a regular file; --from needs a saved "
+                               "game's journal (.jsonl)")
+        journal = Journal.load(journal_path)
         saved = Game.replay(journal, verify=False)
-        if isinstance(at_turn, bool) or not 0 <= at_turn <= saved.turn:
+        at_turn = int(at_turn)
+        if not 0 <= at_turn <= saved.turn:
             raise WargameError(f"--at must be a turn from 0 to {saved.turn} of the saved game "
                                f"(got {at_turn})")
         if postures or overrides:
             raise WargameError("--from continues a saved game as it was: no --posture or --set")
-        journal_text = "\n".join(journal.lines()) + "\n"
+        journal_text = journal.upto_turn(at_turn).text()
         resolved, source = saved.scenario, str(from_journal)
-        fork = {"journal": str(from_journal), "journal_hash": scenario_hash(resolved),
+        fork = {"journal": str(from_journal), "journal_hash": _journal_hash(journal, at_turn),
                 "turn": at_turn}
     else:
+        if at_turn is not None:
+            raise WargameError("at_turn (--at) continues a saved game: it needs from_journal "
+                               "(--from JOURNAL)")
+        if scenario is None or not isinstance(scenario, Scenario | str | os.PathLike):
+            raise WargameError("scenario must be a Scenario, a scenario file's path or a "
+                               f"shipped scenario's name (got {scenario!r})")
         resolved, source = _resolve_scenario(scenario, postures, overrides)
     outcomes = list(resolved.outcomes)
-    series_names = list(series) if series is not None else _default_series(resolved)
+    series_names = series if series is not None else _default_series(resolved)
     unknown = [name for name in series_names if name not in resolved.indicators]
     if unknown:
         raise WargameError(f"unknown indicator(s) for --series: {', '.join(unknown)} "
@@ -147,43 +275,60 @@ def monte_carlo(scenario: Scenario | str | Path, runs: int, seed: int = 0,
     config = {
         "scenario": {"name": resolved.meta.name, "source": source,
                      "hash": scenario_hash(resolved)},
-        "postures": list(postures), "overrides": dict(overrides or {}), "seed": seed,
+        "postures": postures, "overrides": overrides, "seed": seed,
         "runs": runs, "outcomes": outcomes, "series_indicators": series_names, "fork": fork,
     }
-    manifest_path = out / "manifest.json"
-    if resume and manifest_path.exists():
+    shown = progress is None or progress is True  # a callback (a UI) draws its own
+    with FolderLock(prepare_folder(out)):
+        manifest, chunk_size = _open_batch(out, config, template, chunk_size, resume, shown)
+        manifest.update(backend=backend, jobs=jobs)
+        save_manifest(out, manifest)  # listed first, so a kill now never lists a removed part
+        # leftovers of a killed run, damaged parts unlisted above, an older batch's parts
+        remove_unlisted_parts(out, {chunk["index"] for chunk in manifest["chunks"]})
+        _run(out, manifest, template, chunk_size, backend, jobs, address, progress, shown)
+    return Results(out)
+
+
+def _open_batch(out: Path, config: dict[str, Any], template: ChunkJob, chunk_size: int | None,
+                resume: bool, shown: bool) -> tuple[dict[str, Any], int]:
+    """The manifest to continue (a resume, its damaged chunks unlisted) or a new one."""
+    if resume and (out / "manifest.json").exists():
         manifest = load_manifest(out)
         if chunk_size is None:
-            chunk_size = manifest.get("chunk_size")
+            chunk_size = manifest["chunk_size"]
         _check_same_config(manifest, {**config, "chunk_size": chunk_size}, out)
-    else:
-        if manifest_path.exists() and not resume:
-            for kind in ("summary", "series"):
-                for old in (out / kind).glob("part-*.parquet"):
-                    old.unlink()
+        damaged = _drop_damaged_chunks(out, manifest)
+        _keep_listed_failures(manifest)
+        if damaged and shown:
+            print(f"{out}: rebuilding chunk{'s' if len(damaged) > 1 else ''} "
+                  f"{', '.join(map(str, damaged))} (a part was missing or damaged)",
+                  file=sys.stderr)
+    else:  # a new batch, replacing any batch the folder held (its parts are removed)
         chunk_size = chunk_size or _chunk_size(template)
         manifest = {"format": FORMAT, "engine_version": __version__, **config,
-                    "chunk_size": chunk_size, "backend": backend, "jobs": jobs,
+                    "chunk_size": chunk_size, "backend": "", "jobs": 0,
                     "chunks": [], "failures": [],
                     "timings": {"started": time.time(), "compute_seconds": 0.0,
                                 "write_seconds": 0.0, "wall_seconds": 0.0},
                     "platform": platform.platform()}
-    if chunk_size < 1:
-        raise WargameError(f"chunk size must be ≥ 1 (got {chunk_size})")
-    out.mkdir(parents=True, exist_ok=True)
-    done = {chunk["index"] for chunk in manifest["chunks"]}
-    remove_unlisted_parts(out, done)
-    manifest.update(backend=backend, jobs=jobs)
-    save_manifest(out, manifest)
+    return manifest, chunk_size
 
+
+def _run(out: Path, manifest: dict[str, Any], template: ChunkJob, chunk_size: int,
+         backend: str, jobs: int, address: str | None,
+         progress: ProgressCallback | bool | None, shown: bool) -> None:
+    """Run the chunks the manifest does not list, storing each as it finishes."""
+    runs = manifest["runs"]
+    done = {chunk["index"] for chunk in manifest["chunks"]}
     total_chunks = -(-runs // chunk_size)
     pending = [index for index in range(total_chunks) if index not in done]
     jobs_for = {index: ChunkJob(index, index * chunk_size, min(runs, (index + 1) * chunk_size),
-                                seed, scenario_json, tuple(outcomes), tuple(series_names),
-                                journal_text, at_turn) for index in pending}
-    schema = summary_schema(outcomes)
+                                template.seed, template.scenario_json, template.outcomes,
+                                template.series, template.journal_text, template.at_turn)
+                for index in pending}
+    schema = summary_schema(manifest["outcomes"])
     callback = progress if callable(progress) else None
-    shown = progress is None or progress is True  # a callback (a UI) draws its own
+    timings = manifest["timings"]
     wall_started = time.perf_counter()
     with Progress(runs, callback=callback, enabled=shown) as bar:
         bar.start_at(sum(chunk["stop"] - chunk["start"] for chunk in manifest["chunks"]))
@@ -207,10 +352,9 @@ def monte_carlo(scenario: Scenario | str | Path, runs: int, seed: int = 0,
                     "a worker process died. If you started the batch from a script, put the call "
                     "under `if __name__ == \"__main__\":` (workers re-import your script); "
                     "otherwise rerun with --resume: finished chunks are kept") from None
-    manifest["timings"]["wall_seconds"] += time.perf_counter() - wall_started
-    manifest["timings"]["finished"] = time.time()
+    timings["wall_seconds"] = timings.get("wall_seconds", 0.0) + time.perf_counter() - wall_started
+    timings["finished"] = time.time()
     save_manifest(out, manifest)
-    return Results(out)
 
 
 def _store(out: Path, manifest: dict[str, Any], job: ChunkJob, result: ChunkResult,
@@ -226,6 +370,6 @@ def _store(out: Path, manifest: dict[str, Any], job: ChunkJob, result: ChunkResu
     manifest["failures"].extend(result.failures)
     manifest["failures"].sort(key=lambda failure: failure["replication"])
     timings = manifest["timings"]
-    timings["compute_seconds"] += result.seconds
+    timings["compute_seconds"] = timings.get("compute_seconds", 0.0) + result.seconds
     save_manifest(out, manifest)
-    timings["write_seconds"] += time.perf_counter() - started
+    timings["write_seconds"] = timings.get("write_seconds", 0.0) + time.perf_counter() - started
