@@ -9,12 +9,13 @@ subprocesses) and ``mutation`` (mutating what the API returned must not change t
 
 Every input runs in a worker process under an alarm (``--bound`` seconds) and an address-space
 limit (``--memory-mb`` above the worker's start), so a hang is reported with its input instead of
-stopping the run. Each outcome is one of: ok; project error (a ``WargameError``; the CLI's exit 1
-with a message or a usage error); traceback (any other exception; the CLI's exit 2 "internal
-error"); hang (past the bound or the memory limit); unreplayable save (a finished game's save
-cannot be written, or does not replay with ``verify=True``, or an input file was overwritten);
-mutation leak; wrong result (NaN state, a journal with a duplicate key verified, ``1:30`` read
-as 90, a fractional seed taken).
+stopping the run; an input past the bound is rerun with three times as long and, if it then
+finishes, listed as slow and classified by what it did. Each outcome is one of: ok; project
+error (a ``WargameError``; the CLI's exit 1 with a message or a usage error); traceback (any
+other exception; the CLI's exit 2 "internal error"); hang (past the bound or the memory limit);
+unreplayable save (a finished game's save cannot be written, or does not replay with
+``verify=True``, or an input file was overwritten); mutation leak; wrong result (NaN state, a
+journal with a duplicate key verified, ``1:30`` read as 90, a fractional seed taken).
 
 Prints inputs per target and per class, inputs per second, and each distinct cause (exception
 type and project frame, or the oracle) with one reduced reproducer, written to ``--out`` as a
@@ -22,11 +23,13 @@ standalone Python script (with the input file beside it) and as a pickled input 
 ``--replay FILE`` reruns. Inputs found before are kept in ``--out/corpus`` and rerun first, as
 hypothesis's database would. Exits 1 if anything but ok and project errors was found.
 
-Why a seeded mutator and not hypothesis: a run must try every one of its N inputs and count each
-outcome, but hypothesis stops generating soon after its first failures and shrinks one example
-per error; its per-example cost also buys coverage of data shapes that these generators already
-know from the scenario format. Each input here is reproducible from ``(--seed, index)``, reduced
-by delta debugging, and stored in the corpus.
+Why a seeded mutator and not hypothesis: a run must try every one of its N inputs, bound each
+one, and count every outcome, while ``@given`` stops soon after its first failures (and with them
+swallowed, its shrinking and database do nothing). Measured on main at a78d0dd (before the fixes
+of issue 11), with the same value pools and oracles and 1000 inputs of moves and white-cell
+actions for each, hypothesis found 8 distinct causes in 13.0 s and this generator 10 in 11.7 s;
+the strategies of tests/test_fuzz.py found none in 1000. Here each input can be rebuilt from
+``(--seed, index)``, is reduced by delta debugging, and is kept in the corpus.
 """
 
 from __future__ import annotations
