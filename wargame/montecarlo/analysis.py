@@ -4,16 +4,20 @@ Choices, stated once: the CI of a mean is Student's t interval (t quantiles comp
 ``t_quantile``: no scipy needed); a frequency (the share of runs in which a count outcome is
 above zero, e.g. "a blockade happened") gets a Wilson score interval, which behaves at 0% and
 100%; comparisons against a baseline are paired by replication when both batches used the same
-seed and run count (common random numbers: replication i saw the same draws), Welch's
+seed and run count (common random numbers: replication i saw the same draws) — pairs are made by
+replication number, so a partial batch is compared on the replications both have — and Welch's
 unequal-variance interval otherwise.
-An outcome that did not happen in a run (null) is left out of its mean and counted as "none".
+An outcome that did not happen in a run (null) is left out of its mean and counted as "none". A
+failed replication (status ``error``, or — in a batch written before such rows were refused — an
+``ok`` row holding an infinite or NaN value) is left out of every figure and counted in
+``errors`` / ``*_failed``: a failure is never silently a "none" or a number.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Collection, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from statistics import NormalDist
 from typing import Any
 
@@ -96,14 +100,46 @@ class OutcomeSummary:
     share_ci_high: float | None
 
 
-def _columns(results: Results) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+@dataclass
+class _Batch:
+    """A batch's outcomes as arrays: which rows are usable (``ok``), by replication number."""
+
+    replications: np.ndarray
+    ok: np.ndarray
+    columns: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> int:
+        return int((~self.ok).sum())
+
+
+def _columns(results: Results) -> _Batch:
     table = results.outcomes
     ok = np.array([status == "ok" for status in table.column("status").to_pylist()], dtype=bool)
     columns = {}
     for name in results.outcome_names:
-        values = table.column(name).to_numpy(zero_copy_only=False)
-        columns[name] = np.asarray(values, dtype=float)  # nulls → nan
-    return ok, columns
+        column = table.column(name)
+        values = np.array(column.to_numpy(zero_copy_only=False), dtype=float)  # nulls → nan
+        present = ~np.asarray(column.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        ok &= ~(present & ~np.isfinite(values))  # inf, or a NaN that is not a null
+        columns[name] = values
+    for values in columns.values():
+        values[~ok] = np.nan
+    replications = np.asarray(table.column("replication").to_numpy(zero_copy_only=False),
+                              dtype=np.int64)
+    return _Batch(replications, ok, columns)
+
+
+def failed_count(results: Results) -> int:
+    """Replications left out as failed: error rows, and ok rows holding a NaN or inf."""
+    return _columns(results).failed
+
+
+def outcome_values(results: Results, name: str) -> np.ndarray:
+    """An outcome's values in the replications that succeeded and in which it happened."""
+    batch = _columns(results)
+    column = batch.columns[name]
+    return column[batch.ok & ~np.isnan(column)]
 
 
 def _is_count(values: np.ndarray) -> bool:
@@ -113,10 +149,10 @@ def _is_count(values: np.ndarray) -> bool:
 
 def summarise(results: Results, level: float = LEVEL) -> list[OutcomeSummary]:
     """Per outcome: n, mean, sd, CI of the mean, percentiles; for counts the share above zero."""
-    ok, columns = _columns(results)
-    errors = int((~ok).sum())
+    batch = _columns(results)
+    ok, errors = batch.ok, batch.failed
     rows = []
-    for name, column in columns.items():
+    for name, column in batch.columns.items():
         values = column[ok & ~np.isnan(column)]
         none = int((ok & np.isnan(column)).sum())
         if len(values):
@@ -149,6 +185,10 @@ class Difference:
     difference: float
     ci_low: float
     ci_high: float
+    baseline_failed: int = 0
+    """Failed replications of the baseline (left out)."""
+    variant_failed: int = 0
+    """Failed replications of the variant (left out)."""
 
 
 def shares_seeds(a: Results, b: Results) -> bool:
@@ -173,20 +213,24 @@ def compare(batches: Sequence[Results], level: float = LEVEL, shares: Collection
     if len(batches) < 2:
         raise WargameError("compare needs a baseline and at least one other results directory")
     baseline = batches[0]
-    base_ok, base_columns = _columns(baseline)
-    base_columns = _as_shares(base_columns, shares)
+    base = _columns(baseline)
+    base_ok, base_columns = base.ok, _as_shares(base.columns, shares)
     rows = []
     for other in batches[1:]:
-        ok, columns = _columns(other)
-        columns = _as_shares(columns, shares)
+        batch = _columns(other)
+        ok, columns = batch.ok, _as_shares(batch.columns, shares)
         paired = shares_seeds(baseline, other)
+        # replication i against replication i: the rows both batches have (a partial batch)
+        _, mine, theirs = np.intersect1d(base.replications, batch.replications,
+                                         assume_unique=True, return_indices=True)
         for name, base_column in base_columns.items():
             if name not in columns:
                 continue
             column = columns[name]
             if paired:
-                both = base_ok & ok & ~np.isnan(base_column) & ~np.isnan(column)
-                a, b = base_column[both], column[both]
+                x, y = base_column[mine], column[theirs]
+                both = base_ok[mine] & ok[theirs] & ~np.isnan(x) & ~np.isnan(y)
+                a, b = x[both], y[both]
                 diffs = b - a
                 low, high = mean_interval(diffs, level)
                 n = len(diffs)
@@ -200,7 +244,7 @@ def compare(batches: Sequence[Results], level: float = LEVEL, shares: Collection
             rows.append(Difference(name, baseline.label, other.label, paired, n,
                                    float(a.mean()) if len(a) else math.nan,
                                    float(b.mean()) if len(b) else math.nan,
-                                   difference, low, high))
+                                   difference, low, high, base.failed, batch.failed))
     return rows
 
 

@@ -63,13 +63,14 @@ def _write_csv(path: str, records: list[dict[str, Any]]) -> None:
 def cmd_summary(args: argparse.Namespace) -> int:
     from wargame.montecarlo.analysis import as_records, summarise
     from wargame.montecarlo.design import DESIGN_FILE, load_design, point_means, sobol_indices
-    from wargame.montecarlo.report import number, summary_lines
+    from wargame.montecarlo.report import failure_lines, number, summary_lines
     from wargame.montecarlo.results import Results
     from wargame.text import table
 
     directory = Path(args.directory)
     if (directory / DESIGN_FILE).exists():
         design, points = load_design(directory)
+        _warn_incomplete(points)
         outcomes = points[0].outcome_names if points else []
         print(f"{design.kind} design over {', '.join(design.parameters)}: "
               f"{len(points)} points (means of each outcome)")
@@ -91,30 +92,47 @@ def cmd_summary(args: argparse.Namespace) -> int:
         return 0
     results = Results(directory)
     manifest = results.manifest
-    done = sum(chunk["stop"] - chunk["start"] for chunk in manifest["chunks"])
-    print(f"{manifest['scenario']['name']} · {done}/{manifest['runs']} replications · seed "
-          f"{manifest['seed']}" + (f" · postures {', '.join(manifest['postures'])}"
-                                   if manifest["postures"] else "")
-          + (f" · overrides {json.dumps(manifest['overrides'])}" if manifest["overrides"] else "")
-          + (f" · {len(manifest['failures'])} failed" if manifest["failures"] else ""))
+    _warn_incomplete([results])
     rows = summarise(results)
+    failed = max([results.failed, *(row.errors for row in rows)])
+    print(f"{manifest['scenario']['name']} · {results.done}/{manifest['runs']} replications · "
+          f"seed {manifest['seed']}" + (f" · postures {', '.join(manifest['postures'])}"
+                                        if manifest["postures"] else "")
+          + (f" · overrides {json.dumps(manifest['overrides'])}" if manifest["overrides"] else "")
+          + (f" · {failed} failed" if failed else ""))
     for line in summary_lines(rows):
+        print(f"  {line}")
+    for line in failure_lines(results, rows):
         print(f"  {line}")
     if args.csv:
         _write_csv(args.csv, as_records(rows))
     return 0
 
 
+def _warn_incomplete(batches: list[Any]) -> None:
+    """A partial batch is shown (what is there), with a warning and the cure, on stderr."""
+    from wargame.montecarlo.report import incomplete_warning
+
+    for results in batches:
+        warning = incomplete_warning(results)
+        if warning:
+            print(warning, file=sys.stderr)
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     from wargame.montecarlo.analysis import as_records, compare
-    from wargame.montecarlo.report import comparison_lines
+    from wargame.montecarlo.report import comparison_lines, failure_lines
     from wargame.montecarlo.results import Results
 
     batches = [Results(directory) for directory in args.directories]
+    _warn_incomplete(batches)
     rows = compare(batches)
     print(f"baseline: {batches[0].path} ({batches[0].label})")
     for line in comparison_lines(rows):
         print(f"  {line}")
+    for results in batches:
+        for line in failure_lines(results):
+            print(f"  {results.label}: {line}")
     if args.csv:
         _write_csv(args.csv, as_records(rows))
     return 0
@@ -125,6 +143,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
     from wargame.montecarlo.results import Results
 
     batches = [Results(directory) for directory in args.directories]
+    _warn_incomplete(batches)
     out = Path(args.out) if args.out else batches[0].path / "plots"
     for path in plot_all(batches, out, args.indicator):
         print(path)

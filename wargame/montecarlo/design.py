@@ -166,9 +166,11 @@ def load_design(out: Path) -> tuple[Design, list[Results]]:
 
 
 def point_means(results: Results, outcome: str) -> float:
-    values = np.asarray(results.outcomes.column(outcome).to_numpy(zero_copy_only=False),
-                        dtype=float)
-    values = values[~np.isnan(values)]
+    """The outcome's mean over the point's replications that succeeded and in which it
+    happened."""
+    from wargame.montecarlo.analysis import outcome_values
+
+    values = outcome_values(results, outcome)
     return float(values.mean()) if len(values) else float("nan")
 
 

@@ -15,9 +15,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pyarrow.compute as pc
 
-from wargame.montecarlo.analysis import compare
+from wargame.montecarlo.analysis import compare, outcome_values
 from wargame.montecarlo.labels import Labels, labels_for
 from wargame.montecarlo.results import Results
+from wargame.montecarlo.storage import ResultsError
 
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf"]
 DPI = 120
@@ -84,9 +85,7 @@ def distributions(batches: Sequence[Results], path: Path, outcomes: Sequence[str
     for axes, name in zip(grid.flat, names, strict=False):
         data = []
         for results in batches:
-            table = results.outcomes
-            values = np.asarray(table.column(name).to_numpy(zero_copy_only=False), dtype=float)
-            data.append(values[~np.isnan(values)])
+            data.append(outcome_values(results, name))  # failed replications left out
         finite = [values for values in data if len(values)]
         if not finite:
             axes.set_title(f"{_wrap(labels.outcome(name), 45)}\n(never happened)", fontsize=9)
@@ -159,12 +158,16 @@ def plot_all(batches: Sequence[Results], out: Path, indicators: Sequence[str] | 
              ) -> list[Path]:
     """Fan charts for the batches' series, the outcome distributions and, for two or more
     batches, the comparison chart. Returns the files written."""
-    out.mkdir(parents=True, exist_ok=True)
     labels = labels_for(batches[0])
     written = []
-    for indicator in indicators or batches[0].manifest.get("series_indicators", []):
-        written.append(fan_chart(batches, indicator, out / f"fan-{indicator}.png", labels))
-    written.append(distributions(batches, out / "outcomes.png", labels=labels))
-    if len(batches) > 1:
-        written.append(comparison_chart(batches, out / "comparison.png", labels=labels))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for indicator in indicators or batches[0].manifest.get("series_indicators", []):
+            written.append(fan_chart(batches, indicator, out / f"fan-{indicator}.png", labels))
+        written.append(distributions(batches, out / "outcomes.png", labels=labels))
+        if len(batches) > 1:
+            written.append(comparison_chart(batches, out / "comparison.png", labels=labels))
+    except OSError as exc:
+        plt.close("all")
+        raise ResultsError(f"{out}: cannot write the plots here: {exc.strerror or exc}") from None
     return written

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from wargame.montecarlo.analysis import Difference, OutcomeSummary
+from wargame.montecarlo.analysis import Difference, OutcomeSummary, failed_count
+from wargame.montecarlo.results import Results, resume_hint
 from wargame.text import table
 
 
@@ -45,3 +46,32 @@ def comparison_lines(rows: Sequence[Difference]) -> list[str]:
          for row in rows),
         ("outcome", "against baseline", "baseline", "variant", "difference", "95% CI", "test",
          "n"))
+
+
+def failure_lines(results: Results, rows: Sequence[OutcomeSummary] = ()) -> list[str]:
+    """How many replications failed (left out of every figure) and where to see why; nothing
+    when none did. Failed rows are counted from the data (``rows``, the summary, or read here),
+    so the ok rows with NaN/inf of a batch written by an older wargame count too."""
+    failures = results.failures
+    counted = rows[0].errors if rows else failed_count(results)
+    failed = max(len(failures), counted)
+    if not failed:
+        return []
+    first = ""
+    if failures:
+        error = " ".join(str(failures[0].get("error") or "an error").split())
+        if len(error) > 160:
+            error = error[:160].rsplit(" ", 1)[0] + " …"
+        first = f" The first, replication {failures[0]['replication']}: {error}"
+    return [f"{failed} of {results.done} replications failed and are left out of every figure; "
+            f"{results.path / 'manifest.json'} lists each with its error, seed and spawn key "
+            f"(to replay it alone).{first}"]
+
+
+def incomplete_warning(results: Results) -> str | None:
+    """A batch not (yet) finished: its figures are from the replications on disk."""
+    if results.complete:
+        return None
+    return (f"warning: {results.path} is incomplete: {results.done} of {results.runs} "
+            f"replications are done, and its figures are from those; to finish it, "
+            f"{resume_hint(results.path)}")
