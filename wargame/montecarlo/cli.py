@@ -3,15 +3,73 @@
 
 ``add_parser`` registers it on the main CLI. Heavy imports (pyarrow, matplotlib) happen inside
 the commands, so ``wargame --help`` and the other commands stay fast.
+
+Ctrl-C (SIGINT) and SIGTERM (a job scheduler, ``kill``, a container stopping) stop a batch the same
+way: the workers are stopped, the chunks already written stay listed, and the command says how to
+finish with ``--resume`` and exits with 128 + the signal's number (130, 143).
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from wargame.errors import WargameError
+
+
+class Interrupted(KeyboardInterrupt):
+    """A batch stopped by a signal (a ``KeyboardInterrupt``, so every cleanup path treats Ctrl-C
+    and SIGTERM alike)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM raise ``Interrupted`` once; a second one while the batch is stopping
+    is ignored, so the stopping itself is never cut short."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    raised = False
+
+    def handler(signum: int, _frame: Any) -> None:
+        nonlocal raised
+        if not raised:
+            raised = True
+            raise Interrupted(signum)
+
+    previous: dict[int, Callable[..., Any] | int | None] = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        previous[signum] = signal.signal(signum, handler)
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old if old is not None else signal.SIG_DFL)
+
+
+def _interrupted(exc: KeyboardInterrupt, out: Path) -> int:
+    """Say what was kept and how to go on; the exit code of a process ended by the signal."""
+    from wargame.montecarlo.results import Results
+
+    signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+    try:
+        results = Results(out)
+        kept = f"{results.done} of {results.runs} replications are saved in {out}"
+    except WargameError:
+        kept = f"finished chunks are saved in {out}"
+    print(f"interrupted ({signal.Signals(signum).name}): {kept}; run the same command with "
+          "--resume to finish the batch", file=sys.stderr)
+    return 128 + int(signum)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -79,17 +137,29 @@ def cmd_mc(args: argparse.Namespace) -> int:
 
         design = design_from_args(args.sweep, args.lhs, args.sobol, args.seed)
         print(f"{design.kind} design: {len(design.points)} points × {args.runs} replications")
-        run_design(design, lambda point, directory: run(point, directory), Path(args.out))
+        try:
+            with _stopped_by_signals():
+                run_design(design, lambda point, directory: run(point, directory),
+                           Path(args.out))
+        except KeyboardInterrupt as exc:
+            return _interrupted(exc, Path(args.out))
         print(f"wrote {args.out} (design.json, points/NNN/); `wargame summary {args.out}`")
         return 0
-    results = run({}, Path(args.out))
+    try:
+        with _stopped_by_signals():
+            results = run({}, Path(args.out))
+    except KeyboardInterrupt as exc:
+        return _interrupted(exc, Path(args.out))
     manifest = results.manifest
-    failed = len(manifest["failures"])
+    failed = results.failed
     print(f"wrote {results.path}: {manifest['runs']} replications of "
           f"{manifest['scenario']['name']} in {len(manifest['chunks'])} chunks"
           f"{f', {failed} failed (see manifest.json)' if failed else ''}")
-    from wargame.montecarlo.report import summary_lines
+    from wargame.montecarlo.report import failure_lines, summary_lines
 
-    for line in summary_lines(results.summary()):
+    rows = results.summary()
+    for line in summary_lines(rows):
+        print(f"  {line}")
+    for line in failure_lines(results, rows):
         print(f"  {line}")
     return 0
