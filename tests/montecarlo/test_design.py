@@ -72,3 +72,19 @@ def test_summary_of_an_unfinished_or_broken_design_says_so(tmp_path):
     (out / "design.json").write_text("{not json")
     with pytest.raises(WargameError, match="not a design written by"):
         load_design(out)
+
+
+def test_a_design_file_that_is_a_fifo_is_refused_not_waited_on(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    os.mkfifo(tmp_path / "design.json")
+    shown = subprocess.run([sys.executable, "-m", "wargame", "summary", str(tmp_path)], cwd=ROOT,
+                           capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 1 and "not a regular file" in shown.stderr, shown.stderr
+    design = design_from_args(["rules.cn_patrols.probability=0.2:0.8:2"], seed=3)
+    with pytest.raises(WargameError, match="not a regular file"):
+        run_design(design, lambda point, directory: None, tmp_path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -20,10 +21,12 @@ from typing import Any
 import numpy as np
 
 from wargame.errors import WargameError
-from wargame.files import save_text_atomic
+from wargame.files import read_regular_file, save_text_atomic
 from wargame.montecarlo.results import Results
+from wargame.montecarlo.storage import prepare_folder
 
 DESIGN_FILE = "design.json"
+MAX_DESIGN_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,17 @@ def _rows(names: Sequence[str], matrix: np.ndarray) -> list[dict[str, float]]:
             for row in np.atleast_2d(matrix)]
 
 
+def _read_design(path: Path) -> str:
+    """design.json's text: a regular file of bounded size (a FIFO there would block forever)."""
+    data = read_regular_file(path, MAX_DESIGN_BYTES,
+                             lambda message: WargameError(f"{path}: {message}"), what="design")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise WargameError(f"{path}: not a design written by `wargame mc --sweep` (not UTF-8 "
+                           "text)") from None
+
+
 def point_dir(out: Path, number: int) -> Path:
     return out / "points" / f"{number:03d}"
 
@@ -126,11 +140,10 @@ def run_design(design: Design, run_point: Callable[[dict[str, float], Path], Res
                out: Path) -> Path:
     """Run every point of the design (``run_point(overrides, directory)``), skipping points
     already complete; refuses a directory holding a different design."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = prepare_folder(Path(out))
     record = json.dumps(asdict(design), indent=1)
     existing = out / DESIGN_FILE
-    if existing.exists() and existing.read_text(encoding="utf-8") != record:
+    if os.path.lexists(existing) and _read_design(existing) != record:
         raise WargameError(f"{out}: holds a different design; use a new --out directory")
     save_text_atomic(existing, record)
     for number, point in enumerate(design.points):
@@ -149,7 +162,7 @@ def load_design(out: Path) -> tuple[Design, list[Results]]:
     """The design and a ``Results`` per point; a point not yet run is named, with the cure."""
     path = Path(out) / DESIGN_FILE
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(_read_design(path))
         data["ranges"] = [tuple(bounds) for bounds in data["ranges"]]
         design = Design(**data)
     except (OSError, ValueError, TypeError, KeyError) as exc:
