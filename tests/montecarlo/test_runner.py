@@ -204,3 +204,21 @@ def test_a_script_without_a_main_guard_can_start_a_parallel_batch(tmp_path):
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("rows 6") == 1  # run once, not once per worker
+
+
+def test_a_batch_of_a_billion_runs_starts_at_once_and_stops_cleanly(tmp_path):
+    """Chunk jobs are made as they are submitted, not all up front (that took minutes and
+    gigabytes before the first chunk ran)."""
+
+    class Stop(Exception):
+        pass
+
+    def stop(done, total, failures):
+        raise Stop
+
+    started = time.monotonic()
+    with pytest.raises(Stop):
+        monte_carlo(LADDER, 10**9, seed=1, jobs=1, out=tmp_path / "b", chunk_size=1,
+                    progress=stop)
+    assert time.monotonic() - started < 20
+    assert json.loads((tmp_path / "b" / "manifest.json").read_text())["chunks"][0]["stop"] == 1

@@ -321,11 +321,11 @@ def _run(out: Path, manifest: dict[str, Any], template: ChunkJob, chunk_size: in
     runs = manifest["runs"]
     done = {chunk["index"] for chunk in manifest["chunks"]}
     total_chunks = -(-runs // chunk_size)
-    pending = [index for index in range(total_chunks) if index not in done]
-    jobs_for = {index: ChunkJob(index, index * chunk_size, min(runs, (index + 1) * chunk_size),
-                                template.seed, template.scenario_json, template.outcomes,
-                                template.series, template.journal_text, template.at_turn)
-                for index in pending}
+    # made as they are submitted: a batch of millions of chunks holds only those in flight
+    pending = (ChunkJob(index, index * chunk_size, min(runs, (index + 1) * chunk_size),
+                        template.seed, template.scenario_json, template.outcomes,
+                        template.series, template.journal_text, template.at_turn)
+               for index in range(total_chunks) if index not in done)
     schema = summary_schema(manifest["outcomes"])
     callback = progress if callable(progress) else None
     timings = manifest["timings"]
@@ -333,19 +333,19 @@ def _run(out: Path, manifest: dict[str, Any], template: ChunkJob, chunk_size: in
     with Progress(runs, callback=callback, enabled=shown) as bar:
         bar.start_at(sum(chunk["stop"] - chunk["start"] for chunk in manifest["chunks"]))
         with executor(backend, jobs, address) as (pool, workers):
-            in_flight: dict[Future, int] = {}
-            queue = list(pending)
+            in_flight: dict[Future, ChunkJob] = {}
             limit = max(2, 2 * workers)
             try:
-                while queue or in_flight:
-                    while queue and len(in_flight) < limit:
-                        index = queue.pop(0)
-                        in_flight[pool.submit(run_chunk, jobs_for[index])] = index
+                job = next(pending, None)
+                while job is not None or in_flight:
+                    while job is not None and len(in_flight) < limit:
+                        in_flight[pool.submit(run_chunk, job)] = job
+                        job = next(pending, None)
                     finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                     for future in finished:
-                        in_flight.pop(future)
+                        submitted = in_flight.pop(future)
                         result: ChunkResult = future.result()
-                        _store(out, manifest, jobs_for[result.index], result, schema)
+                        _store(out, manifest, submitted, result, schema)
                         bar.advance(len(result.summary["replication"]), len(result.failures))
             except BrokenProcessPool:
                 raise WargameError(
