@@ -55,3 +55,17 @@ def test_right_arguments_of_other_types_are_accepted(tmp_path):
                           progress=False)
     assert results.outcomes.num_rows == 2
     assert results.manifest["series_indicators"] == ["tension"]
+
+
+def test_a_dask_address_that_cannot_be_parsed_is_named(tmp_path):
+    pytest.importorskip("distributed")
+    for address in ("nonsense", "tcp://[::1"):
+        with pytest.raises(WargameError, match="cannot reach the Dask scheduler"):
+            monte_carlo(LADDER, 2, jobs=1, out=tmp_path / "b", backend="dask", address=address,
+                        chunk_size=1, progress=False)
+
+
+def test_an_empty_series_name_is_shown_as_such(tmp_path):
+    with pytest.raises(WargameError, match="--series: '' "):
+        monte_carlo(LADDER, 2, jobs=1, out=tmp_path / "b", series=["tension", ""],
+                    progress=False)

@@ -134,8 +134,9 @@ def executor(backend: str, jobs: int, address: str | None = None
     if address:
         try:
             client = Client(address, timeout="20s")
-        except OSError as exc:
-            raise WargameError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        except (OSError, ValueError) as exc:  # ValueError: an address Dask cannot parse
+            raise WargameError(f"cannot reach the Dask scheduler at {address}: {exc} (expected "
+                               "an address like tcp://scheduler:8786)") from None
         cluster = None
     else:
         cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,

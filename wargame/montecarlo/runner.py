@@ -266,7 +266,8 @@ def monte_carlo(scenario: Scenario | str | Path | None, runs: int, seed: int = 0
     series_names = series if series is not None else _default_series(resolved)
     unknown = [name for name in series_names if name not in resolved.indicators]
     if unknown:
-        raise WargameError(f"unknown indicator(s) for --series: {', '.join(unknown)} "
+        raise WargameError(f"unknown indicator(s) for --series: "
+                           f"{', '.join(name or repr(name) for name in unknown)} "
                            f"(expected some of: {', '.join(resolved.indicators)})")
     scenario_json = json.dumps(scenario_dump(resolved), separators=(",", ":"))
     template = ChunkJob(0, 0, 0, seed, scenario_json, tuple(outcomes), tuple(series_names),
