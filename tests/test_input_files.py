@@ -98,3 +98,31 @@ def test_a_base_in_a_subfolder_and_the_shipped_library_are_allowed(tmp_path):
     variant = library / "escalation-ladder-pessimistic.yaml"
     assert "extends:" in variant.read_text()
     assert wargame("validate", str(variant), cwd=tmp_path).returncode == 0
+
+
+def test_odd_paths_are_clear_errors_not_crashes(tmp_path):
+    """A link loop, a name too long for the file system, a name that is not UTF-8 (it reaches
+    Python as lone surrogates, which printing the message used to choke on)."""
+    (tmp_path / "loop.yaml").symlink_to("loop.yaml")
+    (tmp_path / "extends-loop.yaml").write_text("extends: loop.yaml\n")
+    (tmp_path / "world-loop.yaml").write_text(TINY + "economy: {world: loop.yaml}\n")
+    (tmp_path / "surrogate.yaml").write_text('extends: "\\ud800"\n')
+    cases = {
+        "loop.yaml": "loop.yaml: cannot read file: Too many levels of symbolic links",
+        "extends-loop.yaml": "loop.yaml: cannot read file: Too many levels of symbolic links",
+        "world-loop.yaml": "world-loop.yaml:",
+        "x" * 5000: "cannot read file: File name too long",
+        "surrogate.yaml": "surrogate.yaml:1: extends: a name may not contain a lone surrogate",
+    }
+    for name, message in cases.items():
+        result = wargame("validate", name, cwd=tmp_path)
+        assert result.returncode == 1, (name[:20], result.stderr)
+        assert message in result.stderr, (name[:20], result.stderr)
+        assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    odd = os.fsencode(tmp_path) + b"/\xff.yaml"
+    with open(odd, "wb") as handle:
+        handle.write(b"meta: {name: x}\n")
+    result = subprocess.run([sys.executable, "-m", "wargame", "validate", odd], cwd=tmp_path,
+                            capture_output=True, timeout=TIMEOUT)
+    assert result.returncode == 1
+    assert b"\\udcff.yaml" in result.stderr and b"Traceback" not in result.stderr

@@ -217,7 +217,17 @@ def _add_plugin_commands(commands: argparse._SubParsersAction) -> None:
         add_parser(commands)
 
 
+def _printable_output() -> None:
+    """A file name that is not UTF-8 reaches Python as lone surrogates, and printing a message
+    that names it would raise on a UTF-8 terminal: show such characters as escapes instead."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _printable_output()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -91,10 +91,26 @@ def is_regular_file(path: str | Path) -> bool:
         return False
 
 
+def resolved(path: str | Path) -> Path:
+    """``path`` absolute, with ``..`` and symbolic links resolved as far as they go. Never raises:
+    a link loop, a name too long or one the file system cannot encode resolves as far as it can,
+    and reading it then says what is wrong (``pathlib.Path.resolve`` raises ``RuntimeError`` on
+    a loop)."""
+    try:
+        return Path(os.path.realpath(path))
+    except (OSError, ValueError):
+        return Path(os.path.abspath(path))
+
+
+def exists(path: str | Path) -> bool:
+    """``os.path.exists``: False, not an exception, for a name too long or not encodable."""
+    return os.path.exists(path)
+
+
 def is_within(path: Path, folders: Iterable[Path]) -> bool:
     """Whether ``path`` (resolved, symbolic links followed) lies inside one of ``folders``."""
-    resolved = path.resolve()
-    return any(resolved.is_relative_to(folder.resolve()) for folder in folders)
+    target = resolved(path)
+    return any(target.is_relative_to(resolved(folder)) for folder in folders)
 
 
 # ---- writing --------------------------------------------------------------------------------
@@ -217,7 +233,7 @@ def same_file(a: Path, b: Path) -> bool:
     try:
         return os.path.samefile(a, b)
     except (OSError, ValueError):
-        return a.resolve() == b.resolve()
+        return resolved(a) == resolved(b)
 
 
 def check_output(path: str | Path, *, inputs: Iterable[str | Path] = (), force: bool = False,
@@ -233,12 +249,12 @@ def check_output(path: str | Path, *, inputs: Iterable[str | Path] = (), force: 
         if same_file(path, Path(source)):
             raise OutputError(f"{path}: is the input {source}; the {what} must go to another "
                               "file (it would overwrite the input)")
-    if path.is_dir():
+    if os.path.isdir(path):
         raise OutputError(f"{path}: is a directory; give a file name for the {what}")
-    if path.exists() and not is_regular_file(path):
+    if exists(path) and not is_regular_file(path):
         raise OutputError(f"{path}: is not a regular file (a device, FIFO or socket); give the "
                           f"name of a file for the {what}")
-    if path.exists() and not force and not (ours is not None and ours(path)):
+    if exists(path) and not force and not (ours is not None and ours(path)):
         kind = "" if ours is None else f" and is not a wargame {what}"
         raise OutputError(f"{path}: already exists{kind}; choose another name, or pass --force "
                           "to replace it")

@@ -36,7 +36,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, NonNegativeInt, Tag, TypeAdapter, ValidationError
+from pydantic import ConfigDict, Field, NonNegativeInt, Tag, TypeAdapter, ValidationError
 
 from wargame.canonical import content_hash
 from wargame.errors import JournalError
@@ -64,7 +64,14 @@ def dumps(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
-class HeaderRecord(Model):
+class _Record(Model):
+    """A journal line as the engine writes it: exact types (strict), so a line that only
+    coerces into shape (``"week": "1"``) is damaged rather than replayed with text as a week."""
+
+    model_config = ConfigDict(strict=True)
+
+
+class HeaderRecord(_Record):
     """The first line of a journal."""
 
     record: Literal["header"]
@@ -78,7 +85,7 @@ class HeaderRecord(Model):
     scenario: dict[str, Any]
 
 
-class MoveRecord(Model):
+class MoveRecord(_Record):
     record: Literal["move"]
     id: str
     turn: int
@@ -88,24 +95,24 @@ class MoveRecord(Model):
     params: dict[str, Any]
 
 
-class WithdrawRecord(Model):
+class WithdrawRecord(_Record):
     record: Literal["withdraw"]
     move: str
     turn: int
 
 
-class InjectMoveDetail(Model):
+class InjectMoveDetail(_Record):
     team: str
     kind: str
     params: dict[str, Any] = {}
 
 
-class OverrideDetail(Model):
+class OverrideDetail(_Record):
     indicator: str
     value: float
 
 
-class _Facilitator(Model):
+class _Facilitator(_Record):
     record: Literal["facilitator"]
     id: str
     turn: int
@@ -134,7 +141,7 @@ FacilitatorRecord = Annotated[
 override without an indicator."""
 
 
-class ForkRecord(Model):
+class ForkRecord(_Record):
     """A fork: from here on the game draws from this seed, with these seats played by people
     (see ``Game.fork``)."""
 
@@ -145,13 +152,13 @@ class ForkRecord(Model):
     human_teams: list[str]
 
 
-class AdvanceRecord(Model):
+class AdvanceRecord(_Record):
     record: Literal["advance"]
     turn: int
     """The turn that this advance plays (1 for the first advance)."""
 
 
-class StepRecord(Model):
+class StepRecord(_Record):
     """The white cell ran the game forward within a turn, to ``week``, without ending it."""
 
     record: Literal["step"]
@@ -159,13 +166,13 @@ class StepRecord(Model):
     week: float
 
 
-class CauseRecord(Model):
+class CauseRecord(_Record):
     kind: Literal["move", "inject", "rule", "source", "trigger", "facilitator", "clock"]
     ref: str
     parent: str | None = None
 
 
-class EventRecord(Model):
+class EventRecord(_Record):
     record: Literal["event"]
     id: str
     week: float

@@ -20,9 +20,10 @@ from pydantic import ValidationError
 from wargame.canonical import content_hash
 from wargame.economy.spec import DEFAULT_WORLD, load_world
 from wargame.errors import InputTableError, Issue, ScenarioError
-from wargame.files import is_regular_file, is_within, read_regular_file
+from wargame.files import exists, is_regular_file, is_within, read_regular_file, resolved
 from wargame.frozen import freeze
 from wargame.limits import MAX_SCENARIO_BYTES
+from wargame.scenario.base import text_problem
 from wargame.scenario.schema import Scenario
 from wargame.yamlio import (
     Located,
@@ -89,7 +90,7 @@ def allowed_folders(scenario_file: Path, extra: Iterable[str | Path] = ()) -> tu
     ``$WARGAME_SCENARIO_PATH``. Why: a scenario is data someone else may have written, and
     ``extends: /etc/passwd`` or ``../../home/me/.ssh/id_rsa`` must not read (and echo in an
     error) a file its user never chose."""
-    folders = [scenario_file.resolve().parent, _shipped_dir().resolve()]
+    folders = [resolved(scenario_file).parent, resolved(_shipped_dir())]
     folders += [Path(folder) for folder in extra]
     folders += [Path(folder) for folder in os.environ.get(SCENARIO_PATH_VARIABLE, "")
                 .split(os.pathsep) if folder]
@@ -99,9 +100,9 @@ def allowed_folders(scenario_file: Path, extra: Iterable[str | Path] = ()) -> tu
 def _check_allowed(target: Path, shown: str, field: str, file: str, line: int | None,
                    folders: tuple[Path, ...]) -> None:
     if not is_within(target, folders):
-        resolved = target.resolve()
-        if resolved != Path(os.path.abspath(target)):
-            shown = f"{shown} (a link to {resolved})"
+        real = resolved(target)
+        if real != Path(os.path.abspath(target)):
+            shown = f"{shown} (a link to {real})"
         raise ScenarioError(Issue(
             f"{shown} is outside the folders a scenario may read from (its own folder "
             f"{folders[0]} and the shipped library); move the file there, or allow its folder "
@@ -123,17 +124,20 @@ def _resolve(path: Path, shown: str, chain: tuple[Path, ...],
     line = located.where.get(("extends",), (shown, 1))[1]
     if not isinstance(parent, str) or not parent or "\0" in parent:
         raise ScenarioError(Issue("must be a path to a scenario file", "extends", shown, line))
-    parent_path = (path.parent / parent).resolve()
+    problem = text_problem(parent, name=True)
+    if problem is not None:
+        raise ScenarioError(Issue(problem, "extends", shown, line))
+    parent_path = resolved(path.parent / parent)
     parent_shown = str(Path(shown).parent / parent)
     _check_allowed(path.parent / parent, parent_shown, "extends", shown, line, folders)
-    if parent_path in chain or parent_path == path.resolve():
+    if parent_path in chain or parent_path == resolved(path):
         names = " → ".join([*(p.name for p in chain), path.name, parent_path.name])
         raise ScenarioError(Issue(f"circular extends: {names}", "extends", shown, line))
     if len(chain) >= MAX_EXTENDS_DEPTH:
         raise ScenarioError(Issue(f"extends is nested more than {MAX_EXTENDS_DEPTH} deep",
                                   "extends", shown, line))
     try:
-        base = _resolve(parent_path, parent_shown, (*chain, path.resolve()), folders)
+        base = _resolve(parent_path, parent_shown, (*chain, resolved(path)), folders)
     except ScenarioError as exc:
         if any(issue.message == "file not found" and issue.file == parent_shown
                for issue in exc.issues):
@@ -182,7 +186,7 @@ def load_scenario(source: str | Path, *, folders: Iterable[str | Path] = ()) -> 
                                   f"{type(source).__name__})"))
     path = Path(source)
     shown = str(source)
-    if not path.exists() and str(source) in shipped_scenarios():
+    if not exists(path) and str(source) in shipped_scenarios():
         path = _shipped_dir() / f"{source}.yaml"
         shown = f"scenarios/{source}.yaml"
     allowed = allowed_folders(path, folders)
