@@ -47,6 +47,7 @@ import json  # noqa: E402
 import multiprocessing  # noqa: E402
 import pickle  # noqa: E402
 import random  # noqa: E402
+import re  # noqa: E402
 import resource  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
@@ -445,7 +446,7 @@ def rerun_corpus(worker: Worker, out: Path) -> list[str]:
         if saved["target"] not in STATE["targets"]:
             continue
         result = worker.run(saved["target"], saved["payload"])
-        if (result["kind"], result["cause"]) == (saved["kind"], saved["cause"]):
+        if (result["kind"], _stable(result["cause"])) == (saved["kind"], _stable(saved["cause"])):
             state = "still fails"
         elif result["kind"] in FAILURES:
             state = f"now: {result['kind']}: {result['cause']}"
@@ -453,6 +454,11 @@ def rerun_corpus(worker: Worker, out: Path) -> list[str]:
             state = f"fixed ({result['kind']})"
         lines.append(f"  [{saved['kind']}] {shorten(saved['cause'], 110)}: {state}")
     return lines
+
+
+def _stable(cause: str) -> str:
+    """A cause without line numbers, which move as the code is edited."""
+    return re.sub(r":\d+ in ", " in ", cause)
 
 
 def format_table(tally: Tally, chosen: list[str]) -> list[str]:
