@@ -140,7 +140,18 @@ def finite(value: Any) -> bool:
 
 
 def check_state(game: Game, after: str) -> None:
-    """Indicators finite and within their bounds, outcomes finite or empty, time finite."""
+    """Indicators finite and within their bounds, outcomes finite or empty, time finite; reading
+    them may not raise (a crash there is the reader's traceback, not the harness's)."""
+    try:
+        _check_state(game, after)
+    except (FuzzTimeout, MemoryError, Finding):
+        raise
+    except Exception as exc:
+        cause, detail = exception_cause(exc)
+        raise Finding(TRACEBACK, cause, f"reading the game after {after}\n{detail}") from None
+
+
+def _check_state(game: Game, after: str) -> None:
     if not finite(game.week):
         raise Finding(WRONG, f"game time not finite after {after}", repr(game.week))
     for name, value in game.indicators().items():
