@@ -263,7 +263,8 @@ NUM_TOKENS: list[str] = [
     "1" + "0" * 400, "9" * 5000, ".nan", ".inf", "-.inf", "nan", "inf", "1:30", "010", "0o17",
     "0x1F", "1_000", "yes", "on", "no", "1e5", ".5", "+1", "-0", "1.", "18446744073709551616",
     "9007199254740993", "1.0e+999", "true", "null", '"1"', "[1]", "{}", "0.0000001", "-1e-300",
-    "2.5", "1e-320", "0b11", "~", "''",
+    "2.5", "1e-320", "0b11", "~", "''", "!!float nan", "!!float 1e999", "!!int '0x1F'",
+    "!!binary MQ==", "!!str 5",
 ]
 """YAML text where a number goes: edges and beyond, not finite, and the YAML 1.1 surprises
 (``1:30`` is 90 there, ``010`` is 8, ``yes`` is true)."""
@@ -282,6 +283,7 @@ YAML_TOKENS: list[str] = [
     "!!python/object/apply:os.system ['true']", "!!set {a}", "!!timestamp 2025-02-30",
     "2025-02-30", "2025-13-40", "9999-12-31", "0001-01-01", "\"\\ud800\"", "\"\\u202e\"",
     "? complex", "<<: {a: 1}", "\x07", "\ufeff", "é", "\U0001f600", "|\n  block", ">-",
+    "!!binary G1szMW0=", "!!binary 4oCu", "!!binary 7aCA", "!!str \"\\u202e\"",
     "[" + ", ".join(["1"] * 20_000) + "]", "x" * 20_000,
 ]
 """Any YAML value: syntax, tags, aliases, nesting at and past the limit, dates, escapes

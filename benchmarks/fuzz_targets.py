@@ -487,7 +487,9 @@ class Synth:
         many = r.random() < 0.02
         horizon = r.choice([4, 8, 12, 20, 52, 100] + ([5200] if r.random() < 0.05 else []))
         meta: dict[str, Any] = {
-            "name": "Fuzz" if r.random() > self.odd else r.choice(TEXTS[:12]),
+            "name": "Fuzz" if r.random() > self.odd else r.choice(
+                [*TEXTS[:12], Raw("!!binary AAAA"), Raw("!!binary G1szMW0="),
+                 Raw("!!binary 4oCu")]),
             "start": Raw("2025-01-06" if r.random() > self.odd else r.choice(
                 ["2025-02-30", "9999-12-31", "0001-01-01", "1e3", "'2025-01-06'", "2025-1-6"])),
             "horizon_weeks": self.num(horizon, ("meta", "horizon_weeks")),
