@@ -1,3 +1,3 @@
 """The engine's version, recorded in every journal header."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
