@@ -350,6 +350,21 @@ def schedule(targets: dict[str, Any], chosen: list[str], seed: int, index: int
     raise RuntimeError(f"generator {name} keeps failing")
 
 
+def run_input(worker: Worker, name: str, payload: dict[str, Any],
+              slow: list[tuple[float, str, str, dict[str, Any]]] | None = None
+              ) -> dict[str, Any]:
+    """Run an input; one past the time bound is run again with three times as long, and if it
+    then finishes it is slow, not endless, and classified by what it did."""
+    result = worker.run(name, payload)
+    if result["kind"] == HANG and result["cause"].startswith("past the time bound"):
+        again = worker.run(name, payload, bound=3 * worker.bound)
+        if again["kind"] != HANG:
+            if slow is not None:
+                slow.append((again["seconds"], name, result["cause"], payload))
+            result = again
+    return result
+
+
 def reduce(worker: Worker, cause: Cause, deadline: float) -> None:
     """Delta-debug the cause's input while the same cause comes out."""
     target = STATE["targets"][cause.target]
@@ -445,7 +460,7 @@ def rerun_corpus(worker: Worker, out: Path) -> list[str]:
             continue
         if saved["target"] not in STATE["targets"]:
             continue
-        result = worker.run(saved["target"], saved["payload"])
+        result = run_input(worker, saved["target"], saved["payload"])
         if (result["kind"], _stable(result["cause"])) == (saved["kind"], _stable(saved["cause"])):
             state = "still fails"
         elif result["kind"] in FAILURES:
@@ -544,12 +559,7 @@ def _run(args: argparse.Namespace, root: Path) -> int:
             if args.seconds is not None and time.perf_counter() - started > args.seconds:
                 break
             name, payload = schedule(targets, chosen, args.seed, index)
-            result = worker.run(name, payload)
-            if result["kind"] == HANG and result["cause"].startswith("past the time bound"):
-                again = worker.run(name, payload, bound=3 * args.bound)
-                if again["kind"] != HANG:  # slow, not endless: classify what it did
-                    tally.slow.append((again["seconds"], name, result["cause"], payload))
-                    result = again
+            result = run_input(worker, name, payload, tally.slow)
             tally.add(name, payload, result)
             done += 1
             if done % 500 == 0:

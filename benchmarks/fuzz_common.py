@@ -207,8 +207,11 @@ def check_save(ctx: Context, game: Game, what: str) -> str:
     except (FuzzTimeout, MemoryError):
         raise
     except WargameError as exc:
+        message = str(exc)
+        if "scenario does not validate" in message:  # one cause, whichever field and rule
+            message = message.split(" does not validate")[0] + " does not validate"
         raise Finding(UNREPLAYABLE, f"save does not replay ({type(exc).__name__}): "
-                      f"{normalise(str(exc))}", f"after {what}: {shorten(str(exc), 1500)}") \
+                      f"{normalise(message)}", f"after {what}: {shorten(str(exc), 1500)}") \
             from None
     except Exception as exc:
         cause, detail = exception_cause(exc)
