@@ -161,7 +161,8 @@ def play(scenario, seed=0, turns=13, humans=()):
     for _ in range(turns):
         if game.over or attempt("advance", game.advance) is None:
             break
-        print({name: v for name, v in game.indicators().items() if not math.isfinite(v)} or "")
+        print({name: v for name, v in game.indicators().items() if not math.isfinite(v)} or "",
+              game.outcomes())  # finite indicators; outcomes that can be read
     game.journal.save(sandbox / "save.jsonl")               # must not fail
     again = Game.replay(sandbox / "save.jsonl", verify=True)  # must replay
     assert again.journal.text() == game.journal.text()
@@ -1069,7 +1070,8 @@ def run(scenario, actions):
             getattr(game, op)(Move(**args[0][1]), *args[1:])
         else:
             attempt(op, getattr(game, op), *args)
-        print(op, {k: v for k, v in game.indicators().items() if not math.isfinite(v)} or "")
+        print(op, {k: v for k, v in game.indicators().items() if not math.isfinite(v)} or "",
+              game.outcomes())
     game.journal.save(sandbox / "save.jsonl")               # must not fail
     again = Game.replay(sandbox / "save.jsonl", verify=True)  # must replay
     assert again.journal.text() == game.journal.text()
