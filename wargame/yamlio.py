@@ -7,6 +7,7 @@ through that table to ``scenarios/x.yaml:41``, with a message that says what was
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -177,10 +178,16 @@ def parse_yaml(text: str, file: str, error: type[E] = ScenarioError) -> Located:
             if isinstance(node, yaml.SequenceNode):
                 return [build(item, (*path, i)) for i, item in enumerate(node.value)]
             try:
-                return loader.construct_object(node, deep=True)
+                value = loader.construct_object(node, deep=True)
             except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date: 2022-02-30
                 raise error(Issue(f"invalid value {_show(node.value)}: {_reason(exc)}",
                                   format_path(path), file, node.start_mark.line + 1)) from None
+            if not isinstance(value, _PLAIN_VALUES) or isinstance(value, dt.datetime):
+                raise error(Issue(
+                    f"unsupported YAML value {node.tag.rsplit(':', 1)[-1]!r}: a value is text, a "
+                    "number, true/false, null or a date", format_path(path), file,
+                    node.start_mark.line + 1))
+            return value
 
         data = build(node, ()) if node is not None else None
     except yaml.YAMLError as exc:
@@ -192,6 +199,11 @@ def parse_yaml(text: str, file: str, error: type[E] = ScenarioError) -> Located:
     finally:
         loader.dispose()
     return Located(data, where)
+
+
+_PLAIN_VALUES = (str, int, float, bool, type(None), dt.date)
+"""What a scalar may be: what JSON holds, plus dates. ``!!binary`` (bytes that pydantic would
+decode into text no check saw), ``!!timestamp`` with a time and other tags are refused."""
 
 
 def format_path(path: Path_) -> str:
