@@ -115,15 +115,17 @@ def _text_problems(value: Any, path: tuple[str | int, ...], *, name: bool
     if isinstance(value, str):
         problem = text_problem(value, name=name)
         return [] if problem is None else [(path, problem)]
+    if isinstance(value, bytes | bytearray):  # pydantic would decode them, unchecked
+        return [(path, "must be text, not bytes")]
     if isinstance(value, list):
-        return [found for index, item in enumerate(value) if isinstance(item, str)
+        return [found for index, item in enumerate(value) if isinstance(item, str | bytes)
                 for found in _text_problems(item, (*path, index), name=name)]
     if isinstance(value, dict):
         found: list[tuple[tuple[str | int, ...], str]] = []
         for key, item in value.items():
             if isinstance(key, str) and (problem := text_problem(key, name=True)):
                 found.append(((*path, key), problem))
-            if isinstance(item, str | list):
+            if isinstance(item, str | bytes | bytearray | list):
                 found += _text_problems(item, (*path, key), name=name or key in NAME_FIELDS)
         return found
     return []
