@@ -95,3 +95,17 @@ def test_a_scenario_asking_for_too_many_events_fails_at_validation_not_in_play()
         sources:
           noise: {rate_per_week: 30, event: {kind: noise}}
         """))
+
+
+def test_the_mean_of_an_indicator_near_the_largest_float_is_that_value_not_an_overflow():
+    scenario = load_scenario_text(textwrap.dedent("""
+    meta: {name: Huge, start: 2025-01-06, horizon_weeks: 52, turn_weeks: 4}
+    teams: {cn: {name: CN}}
+    indicators:
+      x: {initial: 1.7976931348623157e+308}
+    outcomes:
+      mean_x: {indicator: x, stat: mean}
+    """))
+    game = Game(scenario, seed=0)
+    game.run()
+    assert game.outcomes()["mean_x"] == pytest.approx(1.7976931348623157e308)

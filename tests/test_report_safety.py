@@ -131,3 +131,9 @@ def test_report_outputs_that_cannot_be_written_are_clear_errors(save: Path, tmp_
             assert done.returncode == 0 and target.exists()  # missing folders are made
         else:
             assert done.returncode == 1 and message in done.stderr, done.stderr
+
+
+def test_a_save_path_without_a_file_name_is_a_clear_error(tmp_path: Path):
+    for save in ("", "."):
+        done = wargame("report", save, cwd=tmp_path)
+        assert done.returncode == 1 and "give the path of a saved game's journal" in done.stderr

@@ -19,6 +19,7 @@ from typing import Any
 from wargame.engine.events import Event
 from wargame.engine.game import Game
 from wargame.engine.journal import Journal
+from wargame.errors import WargameError
 from wargame.files import check_output, save_text_atomic
 from wargame.text import format_value, sparkline
 
@@ -282,6 +283,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    if not Path(args.save).name:
+        raise WargameError(f"SAVE: give the path of a saved game's journal (got {args.save!r})")
     output = Path(args.output) if args.output else Path(args.save).with_suffix(f".{args.format}")
     check_output(output, inputs=[args.save], force=args.force, ours=is_report,
                  what="after-action report")

@@ -755,5 +755,10 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
             elif outcome.stat == "max":
                 result[name] = max(path)
             else:
-                result[name] = math.fsum(path[:-1]) / len(path[:-1])
+                ticks = path[:-1]
+                try:
+                    result[name] = math.fsum(ticks) / len(ticks)
+                except OverflowError:  # values near the largest float: sum them scaled down
+                    scale = max(abs(value) for value in ticks)
+                    result[name] = scale * (math.fsum(v / scale for v in ticks) / len(ticks))
         return result
