@@ -1,7 +1,7 @@
 """Fuzz benchmark: thousands of bad inputs through every door, each bounded in time and memory.
 
 Run: ``python benchmarks/fuzz.py [--inputs N] [--seconds S] [--seed K] [--target NAME ...]
-[--out DIR]`` (default 10,000 inputs across all targets, ``--out /work/fuzz/out``). Targets:
+[--out DIR]`` (default 10,000 inputs across all targets, ``--out fuzz-out``). Targets:
 ``scenario`` (mutated shipped scenario files, ``extends:`` to odd paths), ``synth`` (generated
 scenarios with extremes where work is bounded), ``moves``, ``whitecell``, ``journal`` (valid
 journals damaged), ``set`` (``--set PATH=VALUE``), ``cli`` (argument vectors, in-process and as
@@ -505,7 +505,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0, metavar="K")
     parser.add_argument("--target", action="append", metavar="NAME",
                         help="only these targets (repeatable; default all)")
-    parser.add_argument("--out", default="/work/fuzz/out", metavar="DIR")
+    parser.add_argument("--out", default="fuzz-out", metavar="DIR",
+                        help="reproducers and the corpus of earlier finds (default: fuzz-out)")
     parser.add_argument("--bound", type=float, default=10.0, metavar="SECONDS",
                         help="time an input may take (default 10)")
     parser.add_argument("--memory-mb", type=int, default=2048, metavar="MB",
