@@ -27,10 +27,11 @@ import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO, Self
 
 import filelock
 
-from wargame.errors import OutputError
+from wargame.errors import OutputError, WargameError
 
 ErrorFactory = Callable[[str], Exception]
 """Builds the caller's own error (a ``ScenarioError`` with its file, a ``JournalError``) from a
@@ -162,14 +163,25 @@ def _mode_for(path: Path) -> int:
 
 
 def save_text_atomic(path: str | Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so that a reader sees the old file or the new, never half.
+    """Replace ``path`` with ``text`` (UTF-8) atomically: see ``save_atomic``."""
+    try:
+        data = text.encode("utf-8")  # before anything is touched
+    except UnicodeEncodeError as exc:  # the engine refuses such text at its boundary: a bug
+        raise OutputError(f"{path}: cannot be saved: character {exc.start} is a lone surrogate, "
+                          "not valid Unicode text") from None
+    save_atomic(path, lambda handle: handle.write(data))
+
+
+def save_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> None:
+    """Replace ``path`` with what ``write(handle)`` writes, so that a reader sees the old file or
+    the new, never half.
 
     The temporary file lives in the same folder (a rename is atomic only within a file system),
     named ``.<name>.<pid>-<random>.tmp`` so that a later save can tell a killed process's leftover
     from a save in progress. fsync before the rename makes the data durable before it becomes
     visible; fsync of the folder makes the rename itself durable. A missing folder is created.
-    Problems (a folder that cannot be made, a target that is a directory, a read-only place) are
-    ``OutputError``s naming the path.
+    Problems (a folder that cannot be made, a target that is a directory or a device, a read-only
+    place) are ``OutputError``s naming the path.
     """
     path = Path(path)
     try:
@@ -180,11 +192,6 @@ def save_text_atomic(path: str | Path, text: str) -> None:
         kind = "a directory" if stat.S_ISDIR(target.st_mode) else "not a regular file (a device, " \
             "FIFO or socket)"
         raise OutputError(f"{path}: is {kind}; give the name of a file to write")
-    try:
-        data = text.encode("utf-8")  # before anything is touched
-    except UnicodeEncodeError as exc:  # the engine refuses such text at its boundary: a bug
-        raise OutputError(f"{path}: cannot be saved: character {exc.start} is a lone surrogate, "
-                          "not valid Unicode text") from None
     folder = path.parent if str(path.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -201,7 +208,7 @@ def save_text_atomic(path: str | Path, text: str) -> None:
     try:
         try:
             with os.fdopen(descriptor, "wb") as handle:
-                handle.write(data)
+                write(handle)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(temp, mode)  # the umask applied at creation; an old file's mode may differ
@@ -283,29 +290,36 @@ def lock_path(path: Path) -> Path:
 
 
 class SaveLock:
-    """Exclusive use of a save file by one game (a UI, a host, ``run --journal``).
+    """Exclusive use of a file by one writer: a save by one game (a UI, a host, ``run
+    --journal``), a results folder by one batch.
 
-    ``acquire`` fails at once with ``OutputError`` when another process (or another game in this
-    one) holds the save. The operating system releases the lock when its holder exits, however it
-    exits, so a killed game never leaves a save locked.
+    ``acquire`` fails at once with ``error`` (``OutputError`` by default) when another process
+    (or another lock in this one) holds it. The operating system releases the lock when its
+    holder exits, however it exits, so a killed game never leaves a save locked.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    SAVE_IN_USE = ("this save is in use by another game (a wargame play, host or serve session "
+                   "has it open); close that one, or choose another save file")
+
+    def __init__(self, path: str | Path, *, shown: str | Path | None = None,
+                 in_use: str = SAVE_IN_USE, error: type[WargameError] = OutputError) -> None:
+        """``shown``: how messages name what is locked (default ``path``); ``in_use``: what a
+        second writer is told; ``error``: the error class raised."""
         self.path = Path(path)
+        self._shown = self.path if shown is None else shown
+        self._in_use = in_use
+        self._error = error
         self._lock = filelock.FileLock(str(lock_path(self.path)), timeout=0,
                                        is_singleton=False, thread_local=False)
 
-    def acquire(self) -> SaveLock:
+    def acquire(self) -> Self:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._lock.acquire()
         except filelock.Timeout:
-            raise OutputError(f"{self.path}: this save is in use by another game (a wargame "
-                              "play, host or serve session has it open); close that one, or "
-                              "choose another save file") from None
+            raise self._error(f"{self._shown}: {self._in_use}") from None
         except OSError as exc:
-            raise OutputError(f"{self.path}: cannot lock the save: "
-                              f"{exc.strerror or exc}") from None
+            raise self._error(f"{self._shown}: cannot lock it: {exc.strerror or exc}") from None
         return self
 
     def release(self) -> None:
@@ -315,7 +329,7 @@ class SaveLock:
     def held(self) -> bool:
         return self._lock.is_locked
 
-    def __enter__(self) -> SaveLock:
+    def __enter__(self) -> Self:
         return self.acquire()
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,

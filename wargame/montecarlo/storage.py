@@ -16,22 +16,19 @@ time (``FolderLock``): a second is refused at once, and the lock dies with its h
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-import secrets
 import stat
 from pathlib import Path
 from typing import Any
 
-import filelock
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from wargame.errors import WargameError
-from wargame.files import lock_path, read_regular_file, save_text_atomic
+from wargame.errors import OutputError, WargameError
+from wargame.files import SaveLock, read_regular_file, save_atomic, save_text_atomic
 
 FORMAT = "wargame-mc/1"
 MANIFEST = "manifest.json"
@@ -79,39 +76,16 @@ def _is_regular(path: Path) -> bool:
         return False
 
 
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-
-
 def write_part(directory: Path, index: int, columns: dict[str, list[Any]],
                schema: pa.Schema) -> None:
-    """Write one Parquet part atomically (temp file in the same folder, fsync, rename)."""
+    """Write one Parquet part atomically (``wargame.files.save_atomic``: temp file in the same
+    folder, fsync, rename, a killed write's leftover swept by the next)."""
     target = directory / part_name(index)
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ResultsError(f"{directory}: cannot create the folder of the batch's parts: "
-                           f"{exc.strerror or exc}") from None
     table = pa.Table.from_pydict(columns, schema=schema)
-    temporary = directory / f".{target.name}.{os.getpid()}-{secrets.token_hex(6)}.tmp"
     try:
-        pq.write_table(table, temporary, compression="zstd")
-        with open(temporary, "rb") as written:
-            os.fsync(written.fileno())
-        os.replace(temporary, target)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise ResultsError(f"{target}: cannot write this part of the batch: "
-                           f"{exc.strerror or exc}") from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    _fsync_folder(directory)
+        save_atomic(target, lambda handle: pq.write_table(table, handle, compression="zstd"))
+    except OutputError as exc:
+        raise ResultsError(f"cannot write this part of the batch: {exc}") from None
 
 
 def read_part(path: Path, schema: pa.Schema, start: int, stop: int, *, series: bool) -> pa.Table:
@@ -257,40 +231,14 @@ def remove_unlisted_parts(directory: Path, listed: set[int]) -> None:
                                    f"{exc.strerror or exc}") from None
 
 
-class FolderLock:
-    """Exclusive use of a results folder by one batch (``.manifest.json.lock`` inside it).
-
-    ``acquire`` fails at once when another batch (another process, or another call in this one)
-    holds the folder; the operating system releases the lock when its holder exits, however it
-    exits, so a killed batch never leaves its folder locked.
-    """
+class FolderLock(SaveLock):
+    """Exclusive use of a results folder by one batch (``.manifest.json.lock`` inside it): a
+    second batch on the folder is refused at once; the lock dies with its holder."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.path = lock_path(folder / MANIFEST)
-        self._lock = filelock.FileLock(str(self.path), timeout=0, is_singleton=False,
-                                       thread_local=False)
-
-    def acquire(self) -> FolderLock:
-        try:
-            self._lock.acquire()
-        except filelock.Timeout:
-            raise ResultsError(f"{self.folder}: another `wargame mc` batch is writing this "
-                               "results folder now; wait for it to finish (or stop it), or "
-                               "choose another --out") from None
-        except OSError as exc:
-            raise ResultsError(f"{self.folder}: cannot write in this folder: "
-                               f"{exc.strerror or exc}") from None
-        return self
-
-    def release(self) -> None:
-        self._lock.release()
-
-    def __enter__(self) -> FolderLock:
-        return self.acquire()
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
+        super().__init__(folder / MANIFEST, shown=folder, error=ResultsError, in_use=(
+            "another `wargame mc` batch is writing this results folder now; wait for it to "
+            "finish (or stop it), or choose another --out"))
 
 
 def prepare_folder(out: Path) -> Path:
