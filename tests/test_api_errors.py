@@ -64,11 +64,13 @@ ACCEPTED = {  # a wrong-looking value some calls legitimately take
 }
 
 
-@pytest.mark.parametrize("call", CALLS)
-@pytest.mark.parametrize("value", WRONG, ids=lambda v: repr(v)[:12])
+CASES = [pytest.param(call, value, id=f"{call}-{repr(value)[:12]}")
+         for call in CALLS for value in WRONG
+         if (call, repr(value)) not in ACCEPTED and (call, str(value)) not in ACCEPTED]
+
+
+@pytest.mark.parametrize(("call", "value"), CASES)
 def test_a_wrong_argument_is_a_project_error_and_changes_nothing(game, call, value):
-    if (call, repr(value)) in ACCEPTED or (call, str(value)) in ACCEPTED:
-        pytest.skip("a value this call accepts")
     before = game.journal.text()
     try:
         CALLS[call](game, value)
