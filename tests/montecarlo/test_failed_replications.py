@@ -4,13 +4,11 @@
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tests.conftest import ROOT
+from tests.montecarlo.conftest import LOOPING, run_wargame
 from wargame.montecarlo.analysis import compare, summarise
 from wargame.montecarlo.results import Results
 from wargame.montecarlo.runner import monte_carlo
@@ -27,25 +25,7 @@ outcomes:
   final_y: {indicator: y, stat: final}
 """
 
-LOOPING = """
-meta: {name: Sometimes loops, start: 2025-01-06, horizon_weeks: 12, turn_weeks: 4}
-teams: {us: {name: US, moves: {wait: {}}}}
-indicators: {x: {initial: 0, min: -5, max: 5}}
-sources:
-  shock: {rate_per_week: 0.06, event: {kind: shock, effects: [{op: set, indicator: x, value: 1}]}}
-triggers:
-  up: {indicator: x, op: ">=", value: 1, once: false,
-       event: {kind: up, effects: [{op: set, indicator: x, value: 0}]}}
-  down: {indicator: x, op: "<", value: 1, once: false,
-         event: {kind: down, effects: [{op: set, indicator: x, value: 1}]}}
-outcomes:
-  final_x: {indicator: x, stat: final}
-"""
 
-
-def _wargame(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "wargame", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
 
 
 def test_a_diverging_replication_is_an_error_row_with_a_message(tmp_path):
@@ -96,12 +76,12 @@ def test_summary_and_compare_show_how_many_replications_failed(tmp_path):
     failed = len(failing.manifest["failures"])
     assert 0 < failed < 20
 
-    summary = _wargame("summary", str(tmp_path / "b"))
+    summary = run_wargame("summary", str(tmp_path / "b"))
     assert summary.returncode == 0, summary.stderr
     assert f"{failed} of 20 replications failed" in summary.stdout
     assert "manifest.json" in summary.stdout and "GameStateError" in summary.stdout
 
-    compared = _wargame("compare", str(tmp_path / "a"), str(tmp_path / "b"))
+    compared = run_wargame("compare", str(tmp_path / "a"), str(tmp_path / "b"))
     assert compared.returncode == 0, compared.stderr
     assert f"{failed} of 20 replications failed" in compared.stdout
 

@@ -5,28 +5,14 @@ number, so a gap never pairs replication i with replication j."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.montecarlo.conftest import LADDER, run_wargame, small_batch
 from wargame.montecarlo.analysis import compare
 from wargame.montecarlo.results import Results
 from wargame.montecarlo.runner import monte_carlo
-
-LADDER = "escalation-ladder"
-
-
-def _batch(out: Path, runs: int = 6, **options):
-    return monte_carlo(LADDER, runs, seed=2, jobs=1, out=out, chunk_size=2, progress=False,
-                       **options)
-
-
-def _wargame(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "wargame", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout)
 
 
 class _Stop(Exception):
@@ -47,12 +33,12 @@ def _partial(out: Path, runs: int, chunks: int, **options):
 
 
 def test_summary_compare_and_plot_of_an_incomplete_batch_show_what_is_there(tmp_path):
-    full = _batch(tmp_path / "full", runs=12)
+    full = small_batch(tmp_path / "full", runs=12)
     partial = _partial(tmp_path / "partial", 12, 2,
                        overrides={"rules.cn_patrols.probability": 0.2})
     assert not partial.complete and partial.outcomes.num_rows == 4
 
-    compared = _wargame("compare", str(tmp_path / "full"), str(tmp_path / "partial"))
+    compared = run_wargame("compare", str(tmp_path / "full"), str(tmp_path / "partial"))
     assert compared.returncode == 0, compared.stderr
     assert "internal error" not in compared.stderr
     assert "incomplete" in compared.stderr and "4 of 12" in compared.stderr
@@ -66,21 +52,21 @@ def test_summary_compare_and_plot_of_an_incomplete_batch_show_what_is_there(tmp_
     assert row.paired and row.n == 4
     assert row.difference == pytest.approx(sum(y - x for x, y in zip(a, b, strict=True)) / 4)
 
-    summary = _wargame("summary", str(tmp_path / "partial"))
+    summary = run_wargame("summary", str(tmp_path / "partial"))
     assert summary.returncode == 0, summary.stderr
     assert "4/12 replications" in summary.stdout and "incomplete" in summary.stderr
 
-    plotted = _wargame("plot", str(tmp_path / "full"), str(tmp_path / "partial"), "--out",
+    plotted = run_wargame("plot", str(tmp_path / "full"), str(tmp_path / "partial"), "--out",
                        str(tmp_path / "plots"))
     assert plotted.returncode == 0, plotted.stderr
     assert "incomplete" in plotted.stderr
 
 
 def test_paired_comparison_pairs_replications_by_number_when_batches_have_gaps(tmp_path):
-    full = _batch(tmp_path / "full", runs=8)
-    gappy = _batch(tmp_path / "gappy", runs=8)
+    full = small_batch(tmp_path / "full", runs=8)
+    gappy = small_batch(tmp_path / "gappy", runs=8)
     (tmp_path / "gappy" / "summary" / "part-00001.parquet").unlink()
-    _batch(tmp_path / "gappy", runs=8, resume=True)  # rebuilt: the same rows again
+    small_batch(tmp_path / "gappy", runs=8, resume=True)  # rebuilt: the same rows again
     manifest_path = tmp_path / "gappy" / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     manifest["chunks"] = [chunk for chunk in manifest["chunks"] if chunk["index"] != 1]

@@ -14,23 +14,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.montecarlo.conftest import LADDER, run_wargame, small_batch
 from wargame.errors import WargameError
 from wargame.montecarlo.results import Results
 from wargame.montecarlo.runner import monte_carlo
 from wargame.montecarlo.storage import ResultsError
-
-LADDER = "escalation-ladder"
-
-
-def _batch(out: Path, runs: int = 6, **options):
-    return monte_carlo(LADDER, runs, seed=2, jobs=1, out=out, chunk_size=2, progress=False,
-                       **options)
-
-
-def _wargame(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "wargame", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout)
-
 
 # ---- 1. only our own files are ever deleted ---------------------------------------------------
 
@@ -41,21 +29,21 @@ USER_FILES = ("summary/part-00001.bak", "summary/part-abc.parquet", "summary/par
 
 def test_resume_and_a_fresh_run_leave_files_that_are_not_ours_alone(tmp_path):
     out = tmp_path / "b"
-    whole = _batch(out)
+    whole = small_batch(out)
     expected = whole.outcomes
     for name in USER_FILES:
         (out / name).write_text("the user's", encoding="utf-8")
     (out / "summary" / "part-00007.parquet").write_bytes(b"an unlisted part a killed run left")
     (out / "series" / ".part-k2j4h_x1.tmp").write_bytes(b"a killed write's temp file")
 
-    resumed = _batch(out, resume=True)
+    resumed = small_batch(out, resume=True)
     assert resumed.outcomes.equals(expected)
     for name in USER_FILES:
         assert (out / name).read_text(encoding="utf-8") == "the user's", name
     assert not (out / "summary" / "part-00007.parquet").exists()  # ours, and not listed
     assert not (out / "series" / ".part-k2j4h_x1.tmp").exists()
 
-    again = _batch(out)  # without --resume: the batch is replaced, the user's files are not
+    again = small_batch(out)  # without --resume: the batch is replaced, the user's files are not
     assert again.outcomes.equals(expected)
     for name in USER_FILES:
         assert (out / name).read_text(encoding="utf-8") == "the user's", name
@@ -90,7 +78,7 @@ def _damage_foreign(path: Path) -> None:
                                     _damage_empty, _damage_foreign])
 def test_a_damaged_listed_part_is_named_and_resume_rebuilds_it(tmp_path, kind, damage):
     out = tmp_path / "b"
-    whole = _batch(out)
+    whole = small_batch(out)
     outcomes, series = whole.outcomes, whole.series
     part = out / kind / "part-00001.parquet"
     damage(part)
@@ -103,13 +91,13 @@ def test_a_damaged_listed_part_is_named_and_resume_rebuilds_it(tmp_path, kind, d
     assert str(part) in message and "--resume" in message
 
     if damage in (_damage_missing, _damage_garbage):  # the commands say the same
-        shown = _wargame("summary", str(out)) if kind == "summary" else _wargame(
+        shown = run_wargame("summary", str(out)) if kind == "summary" else run_wargame(
             "plot", str(out), "--out", str(tmp_path / "plots"))
         assert shown.returncode == 1, shown.stderr
         assert "internal error" not in shown.stderr
         assert "part-00001.parquet" in shown.stderr and "--resume" in shown.stderr
 
-    resumed = _batch(out, resume=True)
+    resumed = small_batch(out, resume=True)
     assert resumed.outcomes.equals(outcomes)
     assert resumed.series.equals(series)
     assert [chunk["index"] for chunk in resumed.manifest["chunks"]] == [0, 1, 2]
@@ -117,7 +105,7 @@ def test_a_damaged_listed_part_is_named_and_resume_rebuilds_it(tmp_path, kind, d
 
 def test_a_damaged_manifest_is_named_not_a_crash(tmp_path):
     out = tmp_path / "b"
-    _batch(out)
+    small_batch(out)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     for change in ({"chunks": "all of them"}, {"runs": "six"}, {"outcomes": None},
                    {"chunks": [{"index": 0, "start": 0, "stop": 2,
@@ -125,7 +113,7 @@ def test_a_damaged_manifest_is_named_not_a_crash(tmp_path):
         (out / "manifest.json").write_text(json.dumps({**manifest, **change}), encoding="utf-8")
         with pytest.raises(ResultsError, match="manifest"):
             Results(out).outcomes  # noqa: B018
-    shown = _wargame("summary", str(out))
+    shown = run_wargame("summary", str(out))
     assert shown.returncode == 1 and "internal error" not in shown.stderr, shown.stderr
     assert "manifest" in shown.stderr
 
@@ -157,14 +145,14 @@ def test_a_second_batch_on_the_same_folder_is_refused_at_once(tmp_path):
                             resume=resume, progress=False)
             assert time.monotonic() - started < 10
             assert str(out) in str(caught.value) and "another" in str(caught.value)
-        second = _wargame("mc", LADDER, "--runs", "2", "--jobs", "1", "--out", str(out),
+        second = run_wargame("mc", LADDER, "--runs", "2", "--jobs", "1", "--out", str(out),
                           "--quiet")
         assert second.returncode == 1 and "another" in second.stderr, second.stderr
         assert first.poll() is None  # the first batch goes on, untouched
     finally:
         first.kill()
         first.wait()
-    _batch(out, runs=2)  # the lock went with the killed process
+    small_batch(out, runs=2)  # the lock went with the killed process
 
 
 # ---- 3. an --out that cannot hold a batch --------------------------------------------------------
@@ -181,7 +169,7 @@ def test_an_out_that_is_a_file_or_cannot_be_written_is_refused(tmp_path):
             monte_carlo(LADDER, 2, jobs=1, out=out, progress=False)
         assert str(out) in str(caught.value) and why in str(caught.value), caught.value
         assert time.monotonic() - started < 5  # refused before anything ran
-        shown = _wargame("mc", LADDER, "--runs", "2", "--jobs", "1", "--out", str(out),
+        shown = run_wargame("mc", LADDER, "--runs", "2", "--jobs", "1", "--out", str(out),
                          "--quiet")
         assert shown.returncode == 1, shown.stderr
         assert "internal error" not in shown.stderr and str(out) in shown.stderr

@@ -15,11 +15,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.conftest import ROOT
+from tests.montecarlo.conftest import LADDER, LOOPING
 from wargame import Game, WargameError, load_scenario
 from wargame.montecarlo.runner import monte_carlo
 from wargame.montecarlo.storage import ResultsError
-
-LADDER = "escalation-ladder"
 
 
 def _tables(results):
@@ -103,20 +102,6 @@ def test_resume_refuses_a_changed_configuration(tmp_path):
                     overrides={"rules.cn_patrols.probability": 0.5})
 
 
-LOOPING = """
-meta: {name: Sometimes loops, start: 2025-01-06, horizon_weeks: 12, turn_weeks: 4}
-teams: {us: {name: US, moves: {wait: {}}}}
-indicators: {x: {initial: 0, min: -5, max: 5}}
-sources:
-  shock: {rate_per_week: 0.06, event: {kind: shock, effects: [{op: set, indicator: x, value: 1}]}}
-triggers:
-  up: {indicator: x, op: ">=", value: 1, once: false,
-       event: {kind: up, effects: [{op: set, indicator: x, value: 0}]}}
-  down: {indicator: x, op: "<", value: 1, once: false,
-         event: {kind: down, effects: [{op: set, indicator: x, value: 1}]}}
-outcomes:
-  final_x: {indicator: x, stat: final}
-"""
 
 
 def test_a_replication_that_raises_is_an_error_row_and_the_batch_goes_on(tmp_path):
@@ -193,7 +178,7 @@ def test_a_saved_game_continues_from_a_turn_in_many_replications(tmp_path):
         monte_carlo(None, 2, out=tmp_path / "x", from_journal=journal, at_turn=5)
 
 
-def test_a_script_without_a_main_guard_can_start_a_parallel_batch(tmp_path):
+def test_a_script_without_a_main_guard_can_start_a_parallelsmall_batch(tmp_path):
     script = tmp_path / "batch.py"
     script.write_text(
         "import wargame\n"
