@@ -20,7 +20,7 @@ def test_the_default_world_loads_and_has_the_advertised_shape():
     world = load_world("default")
     assert 15 <= len(world.nodes) <= 25
     assert {"us", "china", "taiwan", "korea", "japan", "europe", "southeast_asia",
-            "rest_of_world"} == set(world.regions)
+            "rest_of_world"} == set(world.region_ids)
     assert {node.controller for node in world.nodes} == {"us", "allied", "china", "neutral"}
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from wargame.economy.spec import EdgeSelector, WorldSpec, edge_id
+from wargame.economy.spec import WEEKS_PER_YEAR, EdgeSelector, WorldSpec, edge_id
 from wargame.errors import WargameError
 
 _TINY = 1e-12
@@ -37,7 +37,7 @@ class SupplyNetwork:
     # Static arrays are shared between copies; the mutable state is copied (see ``copy``).
     _STATE = ("_open", "_leak", "_cap_factor", "_x", "_demand", "_fill", "_stock", "_sub_level",
               "_delivered", "_sub_delivered", "_produced", "_limits", "_need_rate",
-              "_final")
+              "_final", "_leak_fraction")
 
     def __init__(self, world: WorldSpec) -> None:
         self.world = world
@@ -118,7 +118,7 @@ class SupplyNetwork:
 
         # Names for selectors, losses and indicators.
         by_id = {node.id: node for node in nodes}
-        self.regions: tuple[str, ...] = world.regions
+        self.regions: tuple[str, ...] = world.region_ids
         self.sectors: tuple[str, ...] = world.sectors
         self._node_region = np.array([self.regions.index(node.region) for node in nodes])
         self._node_sector = np.array([self.sectors.index(node.sector) for node in nodes])
@@ -128,12 +128,21 @@ class SupplyNetwork:
                                == np.arange(len(self.sectors))[:, None]).astype(float)
         self._edge_controller = tuple(c if c is not None else by_id[s].controller
                                       for s, _, c in ends)
+        edge_routes = [dict(e.routes) for e in specs] + [{} for _ in extra]
         self._edge_meta = tuple(
             {"edge": edge_id(s, b), "controller": ctrl,
              "supplier_node": s, "supplier_region": by_id[s].region,
              "supplier_sector": by_id[s].sector, "supplier_controller": by_id[s].controller,
-             "buyer_node": b, "buyer_region": by_id[b].region, "buyer_sector": by_id[b].sector}
-            for (s, b, _), ctrl in zip(ends, self._edge_controller, strict=True))
+             "buyer_node": b, "buyer_region": by_id[b].region, "buyer_sector": by_id[b].sector,
+             "routes": frozenset(route for route, share in routes.items() if share > 0.0)}
+            for (s, b, _), ctrl, routes in zip(ends, self._edge_controller, edge_routes,
+                                               strict=True))
+        self._routes = {route: np.array([r.get(route, 0.0) for r in edge_routes])
+                        for route in sorted({route for r in edge_routes for route in r})}
+        va_year = self._region_matrix @ self._va0 * WEEKS_PER_YEAR
+        declared = {region.id: region.gdp for region in world.regions}
+        self._gdp = np.array([declared.get(region, va_year[r])
+                              for r, region in enumerate(self.regions)])
         self._names = self._compile_indicators()
 
         # Mutable state.
@@ -228,6 +237,7 @@ class SupplyNetwork:
         """Recompute what only moves change: pass-through, channel limits, capacity."""
         opened = self._open
         passing = opened + (1.0 - opened) * self._leak
+        self._leak_fraction = (1.0 - opened) * self._leak / np.maximum(passing, _TINY)
         # Channel limit: the permitted share of baseline trade; an unrestricted edge can surge
         # by the headroom to rebuild stocks, a restricted one (or smuggling) cannot.
         self._limit = self._z0 * np.where(opened >= 1.0, 1.0 + self._headroom, passing)
@@ -305,8 +315,24 @@ class SupplyNetwork:
             "buyer_sector": selector.buyer_sectors,
         }
         wanted = {key: set(values) for key, values in fields.items() if values is not None}
+        routes = set(selector.routes) if selector.routes is not None else None
         return {meta["edge"]: i for i, meta in enumerate(self._edge_meta)
-                if all(meta[key] in values for key, values in wanted.items())}
+                if all(meta[key] in values for key, values in wanted.items())
+                and (routes is None or meta["routes"] & routes)}
+
+    def route_shares(self, route: str) -> np.ndarray:
+        """Per edge, the share of its flow that takes ``route`` (0 for edges off it)."""
+        shares = self._routes.get(route)
+        return np.zeros(len(self.edge_ids)) if shares is None else shares.copy()
+
+    @property
+    def route_ids(self) -> tuple[str, ...]:
+        """The shipping routes some edge's trade takes."""
+        return tuple(self._routes)
+
+    def gdp_by_region(self) -> dict[str, float]:
+        """Each region's GDP a year at the baseline (declared, or its nodes' value added)."""
+        return dict(zip(self.regions, self._gdp.tolist(), strict=True))
 
     # --- Reading -------------------------------------------------------------------------------
 
@@ -323,8 +349,9 @@ class SupplyNetwork:
         values = np.concatenate((
             self._ind_nodes @ self._x + self._ind_offset,
             self._ind_flow @ carried,
-            ratio_num / np.maximum(self._dep_den @ carried, _TINY),
+            ratio_num / np.maximum(self._dep_den @ carried, _TINY) * self._dep_scale,
             self._ind_lost @ self._lost_output(),
+            self._ind_leak @ (carried * self._leak_fraction),
         ))
         return dict(zip(self._names, values[self._ind_order].tolist(), strict=True))
 
@@ -439,25 +466,38 @@ class SupplyNetwork:
         n, m = len(self.node_ids), len(self.edge_ids)
         node_rows: list[tuple[str, np.ndarray, float]] = []
         flow_rows: list[tuple[str, np.ndarray]] = []
-        dep_rows: list[tuple[str, np.ndarray, np.ndarray]] = []
+        dep_rows: list[tuple[str, np.ndarray, np.ndarray, float]] = []
         lost_rows: list[tuple[str, np.ndarray]] = []
         names: list[str] = []
+        leak_rows: list[tuple[str, np.ndarray]] = []
         for spec in self.world.indicators:
             names.append(spec.name)
-            if spec.kind == "output":
+            if spec.kind in ("output", "annual_output"):
                 mask = np.zeros(n)
                 mask[[self._node_index[name] for name in spec.nodes]] = 1.0
-                node_rows.append((spec.name, mask / float(mask @ self._x0), 0.0))
+                weight = (spec.scale / float(mask @ self._x0) if spec.kind == "output"
+                          else spec.scale * WEEKS_PER_YEAR)
+                node_rows.append((spec.name, mask * weight, 0.0))
                 continue
             mask = np.zeros(m)
             mask[list(self.select_edges(spec.select).values())] = 1.0
             if spec.kind == "flow":
                 base = float(mask @ self._z0)
-                flow_rows.append((spec.name, mask / base if base > 0.0 else mask * 0.0))
+                flow_rows.append((spec.name, mask * spec.scale / base if base > 0.0
+                                  else mask * 0.0))
+            elif spec.kind == "annual_flow":
+                flow_rows.append((spec.name, mask * spec.scale * WEEKS_PER_YEAR))
+            elif spec.kind == "annual_leakage":
+                leak_rows.append((spec.name, mask * spec.scale * WEEKS_PER_YEAR))
+            elif spec.kind == "ratio":
+                assert spec.of is not None  # checked by WorldSpec
+                of = np.zeros(m)
+                of[list(self.select_edges(spec.of).values())] = 1.0
+                dep_rows.append((spec.name, mask, of, spec.scale))
             else:
                 wanted = set(spec.controllers)
                 ctrl = np.array([c in wanted for c in self._edge_controller], dtype=float)
-                dep_rows.append((spec.name, mask * ctrl, mask))
+                dep_rows.append((spec.name, mask * ctrl, mask, spec.scale))
         weighted = self._region_matrix * self._va_share
         for r, region in enumerate(self.regions):
             names.append(f"va_loss_{region}")
@@ -478,8 +518,11 @@ class SupplyNetwork:
         self._ind_flow = stack(flow_rows, m)
         self._dep_num = stack(dep_rows, m)
         self._dep_den = stack(dep_rows, m, 2)
+        self._dep_scale = np.array([row[3] for row in dep_rows])
         self._ind_lost = stack(lost_rows, n)
-        computed = [row[0] for row in (*node_rows, *flow_rows, *dep_rows, *lost_rows)]
+        self._ind_leak = stack(leak_rows, m)
+        computed = [row[0] for row in (*node_rows, *flow_rows, *dep_rows, *lost_rows,
+                                       *leak_rows)]
         position = {name: i for i, name in enumerate(computed)}
         self._ind_order = np.array([position[name] for name in names], dtype=np.intp)
         return tuple(names)

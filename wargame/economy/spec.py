@@ -44,6 +44,9 @@ MAX_WORLD_BYTES = 2 * 1024 * 1024
 """A world is a few hundred lines; a larger file is a mistake."""
 DEFAULT_WORLD = "default"
 """The name ``load_world`` resolves to the world shipped in ``wargame/economy/data``."""
+WEEKS_PER_YEAR = 52.0
+"""How a world's annual figures become weekly flows (``X bn a year over 52 weeks``), and back
+for annual indicators."""
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
@@ -58,6 +61,18 @@ def edge_id(supplier: str, buyer: str) -> str:
 
 class _Model(Model):
     """Frozen, strict about unknown keys (naming the allowed ones), documented by docstrings."""
+
+
+class RegionSpec(_Model):
+    """An economy: its name and its GDP, against which value added lost is a share."""
+
+    id: Id
+    """Region id, as nodes name it (e.g. ``china``)."""
+    name: str = ""
+    """Human-readable name for reports."""
+    gdp: Positive
+    """GDP (value added) a year at the baseline, in the world's value unit. Its nodes' baseline
+    value added a year should add up to it (``wargame calibration`` shows how close it is)."""
 
 
 class NodeSpec(_Model):
@@ -104,6 +119,9 @@ class EdgeSpec(_Model):
     controller: Id | None = None
     """Whose rules close this edge, when not the supplier's controller (for example US
     foreign-direct-product rules reaching a foreign supplier)."""
+    routes: dict[Id, Share] = {}
+    """Shipping routes this trade uses, each with the share of the flow that takes it (e.g.
+    ``{taiwan_strait: 0.3}``): a ``restrict_route`` effect closes that share of the flow."""
 
     @property
     def id(self) -> str:
@@ -157,6 +175,8 @@ class EdgeSelector(_Model):
     """Buyer regions."""
     buyer_sectors: tuple[Id, ...] | None = None
     """Buyer sectors."""
+    routes: tuple[Id, ...] | None = None
+    """Shipping routes: edges that send some of their flow along one of them."""
 
 
 class IndicatorSpec(_Model):
@@ -164,16 +184,26 @@ class IndicatorSpec(_Model):
 
     name: Id
     """Indicator id (as in scenarios)."""
-    kind: Literal["output", "flow", "dependence"]
+    kind: Literal["output", "flow", "dependence", "annual_output", "annual_flow", "ratio",
+                  "annual_leakage"]
     """``output``: output of ``nodes`` relative to baseline. ``flow``: deliveries on the selected
     edges relative to their baseline. ``dependence``: share of the selected edges' deliveries
-    that come through edges controlled by ``controllers``."""
+    that come through edges controlled by ``controllers``. ``annual_output``: output of
+    ``nodes`` at its current rate a year, in the value unit. ``annual_flow``: deliveries on the
+    selected edges at their current rate a year. ``ratio``: deliveries on the selected edges as a
+    share of deliveries on the edges ``of`` selects. ``annual_leakage``: the part of the selected
+    edges' deliveries that got through a restriction by leakage (smuggling), a year. All are
+    multiplied by ``scale``."""
     nodes: tuple[Id, ...] = ()
-    """Nodes, for ``output``."""
+    """Nodes, for ``output`` and ``annual_output``."""
     select: EdgeSelector = EdgeSelector()
-    """Edges, for ``flow`` and ``dependence``."""
+    """Edges, for the kinds on edges."""
+    of: EdgeSelector | None = None
+    """The denominator's edges, for ``ratio``."""
     controllers: tuple[Id, ...] = ()
     """Edge controllers, for ``dependence``."""
+    scale: float = 1.0
+    """Multiplies the value (e.g. a unit conversion)."""
     description: str = ""
     """What it measures, for reports."""
 
@@ -223,6 +253,10 @@ class WorldSpec(_Model):
     """Unit of output and losses; flows are per week."""
     figures: tuple[FigureSpec, ...] = ()
     """Cited figures the numbers are derived from."""
+    regions: tuple[RegionSpec, ...] = ()
+    """The economies, with their GDP (losses are then also shares of it). When given, every
+    node's region must be one of them; when omitted, regions are the nodes' and a region's GDP
+    is taken as its nodes' baseline value added."""
     parameters: Parameters = Parameters()
     """Model-wide parameters."""
     nodes: tuple[NodeSpec, ...]
@@ -279,6 +313,15 @@ class WorldSpec(_Model):
             elif edge is not None and sub.by in (edge.supplier, edge.buyer):
                 issues.append((f"substitutes.{i}.by",
                                "the alternative must differ from both ends of the edge"))
+        declared = [region.id for region in self.regions]
+        if len(set(declared)) != len(declared):
+            issues += [(f"regions.{i}.id", f"duplicate region id '{r}'")
+                       for i, r in enumerate(declared) if declared.index(r) != i]
+        if declared:
+            for i, node in enumerate(self.nodes):
+                if node.region not in declared:
+                    issues.append((f"nodes.{i}.region", _unknown("region", node.region,
+                                                                  declared)))
         names: set[str] = set(_loss_indicator_names(self))
         for i, indicator in enumerate(self.indicators):
             if indicator.name in names:
@@ -288,8 +331,11 @@ class WorldSpec(_Model):
             for j, node in enumerate(indicator.nodes):
                 if node not in nodes:
                     issues.append((f"indicators.{i}.nodes.{j}", _unknown("node", node, nodes)))
-            if indicator.kind == "output" and not indicator.nodes:
+            if indicator.kind in ("output", "annual_output") and not indicator.nodes:
                 issues.append((f"indicators.{i}.nodes", "an output indicator needs nodes"))
+            if indicator.kind == "ratio" and indicator.of is None:
+                issues.append((f"indicators.{i}.of", "a ratio indicator needs 'of' (the "
+                                                     "denominator's edges)"))
             if indicator.kind == "dependence" and not indicator.controllers:
                 issues.append((f"indicators.{i}.controllers",
                                "a dependence indicator needs controllers"))
@@ -303,8 +349,11 @@ class WorldSpec(_Model):
         return self
 
     @property
-    def regions(self) -> tuple[str, ...]:
-        """Regions in order of first appearance among the nodes."""
+    def region_ids(self) -> tuple[str, ...]:
+        """Regions: the declared ones in their order, else in order of first appearance among
+        the nodes."""
+        if self.regions:
+            return tuple(region.id for region in self.regions)
         return tuple(dict.fromkeys(node.region for node in self.nodes))
 
     @property
@@ -319,7 +368,7 @@ class WorldSpec(_Model):
 
 
 def _loss_indicator_names(world: WorldSpec) -> list[str]:
-    regions = tuple(dict.fromkeys(node.region for node in world.nodes))
+    regions = world.region_ids
     return ([f"va_loss_{r}" for r in regions] + ["va_loss_world"]
             + [f"va_lost_{r}" for r in regions] + ["va_lost_world"])
 

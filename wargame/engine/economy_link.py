@@ -1,12 +1,31 @@
 """The supply network inside a game: built from the scenario, stepped every tick, read back
-into the indicators bound to it. Mixed into ``Engine``."""
+into the indicators bound to it, and its value added lost kept by calendar year. Mixed into
+``Engine``."""
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 from collections.abc import Callable
+from typing import Any
 
 from wargame.economy.network import SupplyNetwork
 from wargame.scenario.schema import Meta, Scenario
+
+GdpLoss = dict[str, dict[int, dict[str, float]]]
+"""``{region: {year: {"bn_usd": lost, "share": lost / GDP}}}``, with ``"world"`` too."""
+
+
+def year_starts(start: dt.date, horizon_weeks: float) -> list[tuple[int, float]]:
+    """Each 1 January after ``start`` and within the horizon, as (year, weeks from the start)."""
+    found = []
+    year = start.year + 1
+    while True:
+        weeks = (dt.date(year, 1, 1) - start).days / 7.0
+        if weeks > horizon_weeks:
+            return found
+        found.append((year, weeks))
+        year += 1
 
 
 class EconomyLink:
@@ -22,6 +41,10 @@ class EconomyLink:
     leverage_period: int
     set_indicator: Callable[[int, float, str | None], None]
     """Provided by ``Engine``: set an indicator within its bounds and fire its triggers."""
+    env: Any
+    year_marks: list[tuple[int, list[float]]]
+    """(year, value added lost by region since the start, at its 1 January), as years pass."""
+    pending_years: list[tuple[int, float]]
 
     def _bind_economy(self, scenario: Scenario) -> None:
         network = self.network
@@ -39,15 +62,56 @@ class EconomyLink:
             self.values[position] = min(max(value, self.low[position]), self.high[position])
         self.leverage_period = max(1, round(scenario.economy.leverage_every_weeks
                                             / self.meta.tick_weeks))
+        self.year_marks = []
+        self.pending_years = year_starts(self.meta.start, self.meta.horizon_weeks)
 
     def _step_economy(self, tick: float, ticks_done: int) -> None:
         """One tick of the supply network; bound indicators follow it (and may cross triggers)."""
         network = self.network
         assert network is not None
         network.step(tick)
+        pending = self.pending_years
+        if pending and self.env.now >= pending[0][1]:
+            self._mark_years(network)
         if self.bindings:
             values = network.indicator_values()
             for position, name in self.bindings:
                 self.set_indicator(position, values[name], None)
         if self.leverage_position is not None and ticks_done % self.leverage_period == 0:
             self.set_indicator(self.leverage_position, network.leverage(), None)
+
+    def _mark_years(self, network: SupplyNetwork) -> None:
+        """Record the losses so far at each 1 January this tick passed. Output is constant
+        within a tick, so the loss at a date inside it is exact: now's total less the weekly
+        rate for the weeks since that date."""
+        now = float(self.env.now)
+        total = network.losses_by_region(cumulative=True)
+        rate = network.losses_by_region()
+        while self.pending_years and now >= self.pending_years[0][1]:
+            year, week = self.pending_years.pop(0)
+            self.year_marks.append((year, [total[r] - rate[r] * (now - week) for r in total]))
+
+    def gdp_loss(self) -> GdpLoss:
+        """Value added (GDP) lost by region and calendar year so far, in the world's value unit
+        and as a share of the region's GDP a year; ``"world"`` sums the regions. Years run from
+        the start's (partial) to now's; a loss is against the baseline world (no growth)."""
+        network = self.network
+        if network is None:
+            return {}
+        regions = network.regions
+        gdp = network.gdp_by_region()
+        start_year = self.meta.start.year
+        now_year = (self.meta.start + dt.timedelta(weeks=float(self.env.now))).year
+        now_total = network.losses_by_region(cumulative=True)
+        marks = [(start_year, [0.0] * len(regions)), *self.year_marks]
+        if marks[-1][0] <= now_year and self.env.now > 0:
+            marks.append((now_year + 1, [now_total[r] for r in regions]))
+        result: GdpLoss = {region: {} for region in (*regions, "world")}
+        world_gdp = sum(gdp.values())
+        for (year, before), (_, after) in itertools.pairwise(marks):
+            lost = [b - a for a, b in zip(before, after, strict=True)]
+            for r, region in enumerate(regions):
+                result[region][year] = {"bn_usd": lost[r], "share": lost[r] / gdp[region]}
+            total = sum(lost)
+            result["world"][year] = {"bn_usd": total, "share": total / world_gdp}
+        return result

@@ -102,11 +102,14 @@ class EffectCompiler:
             edges = tuple(network.select_edges(effect.select).items())
             measures = self.measures
             mine = measures.setdefault(effect.measure, {})
+            on_route = (tuple(1.0 for _ in edges) if effect.route is None else
+                        tuple(network.route_shares(effect.route)[position].item()
+                              for _, position in edges))
 
             def restrict(params: dict[str, Any] | None, _event_id: str) -> None:
                 fraction = min(max(amount(params), 0.0), 1.0)
-                for edge, position in edges:
-                    mine[position] = fraction
+                for (edge, position), share in zip(edges, on_route, strict=True):
+                    mine[position] = 1.0 - share * (1.0 - fraction)
                     total = 1.0
                     for measure in measures.values():
                         total *= measure.get(position, 1.0)

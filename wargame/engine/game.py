@@ -227,6 +227,12 @@ class Game:
         network = self._engine.network
         return None if network is None else network.copy()
 
+    def gdp_loss(self) -> dict[str, dict[int, dict[str, float]]]:
+        """GDP (value added) lost by region and calendar year so far, against the baseline
+        world: ``{region: {year: {"bn_usd": x, "share": x / GDP}}}`` and ``"world"``; empty
+        without an economy. The first and last years are the parts of them played."""
+        return self._engine.gdp_loss() if self._engine.network is not None else {}
+
     def link_measures(self) -> dict[str, dict[str, float]]:
         """Per link-restricting measure, the open fraction it leaves on each link it touches."""
         network = self._engine.network

@@ -98,6 +98,10 @@ class RestrictLinks(Model):
     """The links (economy edges) it applies to."""
     open: Value
     """Fraction of baseline trade the measure leaves open on each link, 0..1."""
+    route: Id | None = None
+    """A shipping route (``taiwan_strait``): the measure then closes only the share of each
+    link's flow that takes the route, so a link's open fraction under it is
+    ``1 − share × (1 − open)`` (trade that can reroute or does not pass is untouched)."""
 
 
 class SetLeakage(Model):

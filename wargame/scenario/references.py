@@ -68,13 +68,15 @@ class References:
             "controllers": {n.controller for n in world.nodes}
             | {e.controller for e in world.edges if e.controller},
             "nodes": {n.id for n in world.nodes},
-            "regions": set(world.regions),
+            "regions": set(world.region_ids),
             "sectors": set(world.sectors),
+            "routes": set(self.network.route_ids),  # type: ignore[union-attr]
         }
         fields = {"edges": "edges", "controllers": "controllers",
                   "supplier_nodes": "nodes", "supplier_regions": "regions",
                   "supplier_sectors": "sectors", "supplier_controllers": "controllers",
-                  "buyer_nodes": "nodes", "buyer_regions": "regions", "buyer_sectors": "sectors"}
+                  "buyer_nodes": "nodes", "buyer_regions": "regions", "buyer_sectors": "sectors",
+                  "routes": "routes"}
         bad = False
         for field, kind in fields.items():
             for i, name in enumerate(getattr(selector, field) or ()):
@@ -93,6 +95,11 @@ class References:
             return
         if isinstance(effect, RestrictLinks | SetLeakage):
             yield from self.selector((*loc, "select"), effect.select)
+            route = getattr(effect, "route", None)
+            routes = self.network.route_ids  # type: ignore[union-attr]
+            if route is not None and route not in routes:
+                yield (*loc, "route"), (f"unknown route '{route}' in the world (expected one "
+                                        f"of: {', '.join(routes) or 'none: no edge has routes'})")
             field = "open" if isinstance(effect, RestrictLinks) else "share"
             value = getattr(effect, field)
             if not isinstance(value, ParamRef) and not 0.0 <= value <= 1.0:
