@@ -148,3 +148,43 @@ def test_a_world_file_with_a_bad_route_share_is_refused():
         world([{"id": "a", "output": 1.0}, {"id": "b", "output": 1.0}],
               [{"supplier": "a", "buyer": "b", "coefficient": 0.1,
                 "routes": {"taiwan_strait": 1.5}}])
+
+
+def _pool(inputs: str) -> SupplyNetwork:
+    """A market ``m`` (output 10) buys 6 from ``a`` and 4 from ``b``, each essential for the share
+    of the market it supplies; ``a`` and ``b`` have no other customers."""
+    return SupplyNetwork(world(
+        [{"id": "a", "output": 6.0}, {"id": "b", "output": 4.0},
+         {"id": "m", "output": 10.0, "value_added_share": 0.0, "inputs": inputs}],
+        [{"supplier": "a", "buyer": "m", "coefficient": 0.6, "essential": 0.6},
+         {"supplier": "b", "buyer": "m", "coefficient": 0.4, "essential": 0.4}],
+        stocks=[{"edge": "a->m", "weeks": 0}, {"edge": "b->m", "weeks": 0}],
+    ))
+
+
+def test_a_pool_loses_the_sum_of_its_suppliers_shortfalls_where_complements_lose_the_worst():
+    for inputs, expected in (("complements", 10 * (1 - 0.6 * 0.5)),
+                             ("pool", 10 * (1 - 0.6 * 0.5 - 0.4 * 0.5))):
+        net = _pool(inputs)
+        net.set_edge_open("a->m", 0.5)
+        net.set_edge_open("b->m", 0.5)
+        net.step()
+        assert net.output()["m"] == pytest.approx(expected), inputs
+
+
+def test_annual_figures_and_flows_are_read_as_weekly_coefficients():
+    yearly = world(
+        [{"id": "a", "output": 416.0}, {"id": "b", "output": 520.0, "capacity": 572.0}],
+        [{"supplier": "a", "buyer": "b", "flow": 260.0}], per="year")
+    weekly = world([{"id": "a", "output": 8.0}, {"id": "b", "output": 10.0, "capacity": 11.0}],
+                   [{"supplier": "a", "buyer": "b", "coefficient": 0.5}])
+    assert yearly.model_dump(exclude={"per"}) == weekly.model_dump(exclude={"per"})
+
+
+def test_an_edge_gives_a_coefficient_or_a_flow():
+    with pytest.raises(ValueError, match=r"edges\.0\.flow.*not both"):
+        world([{"id": "a", "output": 1.0}, {"id": "b", "output": 1.0}],
+              [{"supplier": "a", "buyer": "b", "coefficient": 0.1, "flow": 0.1}])
+    with pytest.raises(ValueError, match=r"edges\.0\.coefficient.*required"):
+        world([{"id": "a", "output": 1.0}, {"id": "b", "output": 1.0}],
+              [{"supplier": "a", "buyer": "b"}])

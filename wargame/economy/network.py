@@ -64,7 +64,7 @@ class SupplyNetwork:
         idx = self._node_index
         self._src = np.array([idx[s] for s, _, _ in ends], dtype=np.intp)
         self._dst = np.array([idx[b] for _, b, _ in ends], dtype=np.intp)
-        coefficient = [e.coefficient for e in specs] + [0.0] * len(extra)
+        coefficient = [e.coefficient or 0.0 for e in specs] + [0.0] * len(extra)
         self._a = np.array(coefficient, dtype=float)
         self._x0 = np.array([node.output for node in nodes], dtype=float)
         self._cap0 = np.array([node.capacity if node.capacity is not None
@@ -101,6 +101,11 @@ class SupplyNetwork:
         self._slot_order = np.array(order, dtype=np.intp)
         self._slot_starts = np.array(starts, dtype=np.intp)
         self._limits = np.full(m + 1, np.inf)
+        # Pooled nodes: their inputs' shortfalls add up (each weighted by its essential share)
+        # instead of the scarcest binding.
+        pooled = np.array([node.inputs == "pool" for node in nodes])
+        self._pooled_nodes = np.flatnonzero(pooled)
+        self._pooled_slot = pooled[self._dst] & self._slot
 
         subs = world.substitutes
         self._sub_slot = np.array([self._edge_index[s.edge] for s in subs], dtype=np.intp)
@@ -220,6 +225,12 @@ class SupplyNetwork:
         np.multiply(target_dst, self._dispensable, out=limits[:-1])
         limits[:-1] += np.minimum(available, need_rate * dt) * self._essential_per_use
         x = np.minimum(target, np.minimum.reduceat(limits[self._slot_order], self._slot_starts))
+        if self._pooled_nodes.size:
+            # limit = target − shortfall for each input; a pool loses the sum of the shortfalls.
+            short = np.where(self._pooled_slot, target_dst - limits[:-1], 0.0)
+            lost = np.bincount(dst, short, minlength=x.shape[0])[self._pooled_nodes]
+            pooled_target = target[self._pooled_nodes]
+            x[self._pooled_nodes] = np.maximum(pooled_target - lost, 0.0)
         self._stock = available - np.minimum(available, self._a_dt * x[dst])
         self._fill = (x + _TINY) / (demand + _TINY)
         self._x = x

@@ -95,6 +95,10 @@ class NodeSpec(_Model):
     """Most it can produce per week; ``None`` means ``output × (1 + spare_capacity)``."""
     value_added_share: Share
     """Value added per unit of output (wages, profits, taxes): what a loss of output costs."""
+    inputs: Literal["complements", "pool"] = "complements"
+    """How missing inputs limit output. ``complements`` (Leontief, the ARIO default): the
+    scarcest essential input binds. ``pool``: the inputs are one good from several suppliers
+    (a region's chip market), so shortfalls add up, each weighted by its essential share."""
 
 
 class EdgeSpec(_Model):
@@ -104,9 +108,13 @@ class EdgeSpec(_Model):
     """Node that sells."""
     buyer: Id
     """Node that buys and uses the input."""
-    coefficient: NonNegative
+    coefficient: NonNegative | None = None
     """Input coefficient: value of supplier output used per unit value of buyer output (an
-    input-output ``A`` entry). Zero declares a channel with no baseline trade."""
+    input-output ``A`` entry). Zero declares a channel with no baseline trade. Give this or
+    ``flow``."""
+    flow: NonNegative | None = None
+    """Baseline flow, per week (or per year in a world with ``per: year``): the coefficient is
+    then the flow over the buyer's output. How input-output tables give trade."""
     essential: Share = 1.0
     """Share of the buyer's output that cannot be made without this input. 1 is strict Leontief
     (the ARIO default); below 1 the rest of the output does without it, a continuous form of
@@ -250,7 +258,11 @@ class WorldSpec(_Model):
     description: str = ""
     """What the world represents."""
     value_unit: str = "bn USD"
-    """Unit of output and losses; flows are per week."""
+    """Unit of output and losses."""
+    per: Literal["week", "year"] = "week"
+    """The time unit of outputs, capacities, flows and GDP in the file: ``year`` lets the numbers
+    be the published annual figures (they are divided by 52 for the weekly network; GDP stays a
+    year)."""
     figures: tuple[FigureSpec, ...] = ()
     """Cited figures the numbers are derived from."""
     regions: tuple[RegionSpec, ...] = ()
@@ -270,6 +282,45 @@ class WorldSpec(_Model):
     indicators: tuple[IndicatorSpec, ...] = ()
     """Named indicators beyond the automatic value-added losses by region."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _weekly(cls, data: Any) -> Any:
+        """Numbers given per year become per week, and flows become coefficients, before the
+        fields validate: the network steps weeks and works on coefficients."""
+        if not isinstance(data, dict):
+            return data
+        per_year = data.get("per") == "year"
+        nodes = data.get("nodes")
+        edges = data.get("edges")
+        if not isinstance(nodes, list | tuple) or not isinstance(edges, list | tuple):
+            return data
+        scale = 1.0 / WEEKS_PER_YEAR if per_year else 1.0
+        outputs: dict[str, float] = {}
+        new_nodes = []
+        for node in nodes:
+            if isinstance(node, dict):
+                node = dict(node)
+                for key in ("output", "capacity"):
+                    if _is_number(node.get(key)):
+                        node[key] = node[key] * scale
+                if isinstance(node.get("id"), str) and _is_number(node.get("output")):
+                    outputs[node["id"]] = node["output"]
+            new_nodes.append(node)
+        new_edges = []
+        for edge in edges:
+            if isinstance(edge, dict) and _is_number(edge.get("flow")):
+                edge = dict(edge)
+                flow = edge.pop("flow") * scale
+                buyer = outputs.get(edge.get("buyer"))  # type: ignore[arg-type]
+                if edge.get("coefficient") is not None:
+                    edge["flow"] = flow  # both given: refused below, at the field
+                elif buyer:
+                    edge["coefficient"] = flow / buyer
+                else:
+                    edge["flow"] = flow
+            new_edges.append(edge)
+        return {**data, "nodes": new_nodes, "edges": new_edges}
+
     @model_validator(mode="after")
     def _consistent(self) -> WorldSpec:
         issues: list[tuple[str, str]] = []
@@ -287,6 +338,12 @@ class WorldSpec(_Model):
                                f"(got {node.capacity:g})"))
         edges: dict[str, EdgeSpec] = {}
         for i, edge in enumerate(self.edges):
+            if edge.flow is not None:
+                issues.append((f"edges.{i}.flow", "give a coefficient or a flow, not both"
+                               if edge.coefficient is not None else
+                               "the buyer's output is needed to turn a flow into a coefficient"))
+            elif edge.coefficient is None:
+                issues.append((f"edges.{i}.coefficient", "required: a coefficient or a flow"))
             for end in ("supplier", "buyer"):
                 name = getattr(edge, end)
                 if name not in nodes:
@@ -305,7 +362,7 @@ class WorldSpec(_Model):
             edge = edges.get(sub.edge)
             if edge is None:
                 issues.append((f"substitutes.{i}.edge", _unknown("edge", sub.edge, edges)))
-            elif edge.coefficient <= 0.0:
+            elif (edge.coefficient or 0.0) <= 0.0:
                 issues.append((f"substitutes.{i}.edge",
                                f"'{sub.edge}' has no baseline trade to substitute"))
             if sub.by not in nodes:
@@ -367,6 +424,10 @@ class WorldSpec(_Model):
         return tuple(edge.id for edge in self.edges)
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _loss_indicator_names(world: WorldSpec) -> list[str]:
     regions = world.region_ids
     return ([f"va_loss_{r}" for r in regions] + ["va_loss_world"]
@@ -380,7 +441,7 @@ def _balance_issues(world: WorldSpec, nodes: dict[str, NodeSpec]) -> list[tuple[
     sold: dict[str, float] = dict.fromkeys(nodes, 0.0)
     bought: dict[str, float] = dict.fromkeys(nodes, 0.0)
     for edge in world.edges:
-        if edge.supplier in nodes and edge.buyer in nodes:
+        if edge.supplier in nodes and edge.buyer in nodes and edge.coefficient is not None:
             sold[edge.supplier] += edge.coefficient * nodes[edge.buyer].output
             bought[edge.buyer] += edge.coefficient
     for i, node in enumerate(world.nodes):
