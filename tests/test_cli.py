@@ -154,3 +154,39 @@ def test_schema_output_replaces_a_schema_but_not_another_file(tmp_path):
     done = wargame("schema", "-o", str(notes))
     assert done.returncode == 1 and "is not a wargame schema or reference" in done.stderr
     assert notes.read_text() == "{}\n"
+
+
+def test_run_prints_gdp_lost_by_region_and_year_as_the_game_computes_it():
+    from wargame import Game, load_scenario
+    from wargame.text import billions, gdp_loss_total, percent, region_names
+
+    done = wargame("run", "embargo-shock", "--seed", "2")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    start = lines.index("Economy (white cell view)")
+    title, header, rule, *rest = [line.strip() for line in lines[start + 1:]]
+    assert title.startswith("GDP lost against the baseline world, by region and year: bn USD")
+    game = Game(load_scenario("embargo-shock"), seed=2)
+    game.run()
+    loss = game.gdp_loss()
+    years = sorted(loss["world"])
+    assert header.split() == ["region", *map(str, years), "total"]
+    assert set(rule) == {"-", " "}
+    regions = [*game.economy.regions, "world"]
+    rows = rest[:len(regions)]
+    totals = gdp_loss_total(loss)
+    names = region_names(game.scenario.economy.world)
+    for region, row in zip(regions, rows, strict=True):
+        cells = re.split(r"\s{2,}", row)
+        assert cells[0] == names.get(region, region)
+        expected = [f"{billions(v['bn_usd'])} ({percent(v['share'])})"
+                    for v in (*(loss[region][year] for year in years), totals[region])]
+        assert cells[1:] == expected, region
+    assert rest[len(regions)] == (f"{years[0]} from {game.scenario.meta.start.isoformat()}, "
+                                  f"{years[-1]} to {game.date.isoformat()} (the parts played)")
+
+
+def test_run_without_an_economy_prints_no_economy_section():
+    done = wargame("run", "escalation-ladder", "--weeks", "4")
+    assert done.returncode == 0, done.stderr
+    assert "Economy" not in done.stdout and "GDP lost" not in done.stdout

@@ -20,12 +20,19 @@ from pathlib import Path
 from wargame._version import __version__
 from wargame.engine.game import Game
 from wargame.errors import ScenarioError, WargameError
-from wargame.files import SaveLock, check_output, save_text_atomic
+from wargame.files import SaveLock, check_output, same_file, save_text_atomic
 from wargame.scenario.jsonschema import scenario_json_schema_text as scenario_json_schema
-from wargame.scenario.loader import load_scenario, shipped_scenarios
+from wargame.scenario.loader import load_scenario, scenario_hash, shipped_scenarios
 from wargame.scenario.postures import with_postures
 from wargame.scenario.reference import schema_reference_markdown
-from wargame.text import economy_table, indicator_table, outcome_table, timeline
+from wargame.text import (
+    economy_table,
+    gdp_loss_total,
+    indicator_table,
+    outcome_table,
+    region_names,
+    timeline,
+)
 
 DEFAULT_SCENARIO = "escalation-ladder"
 """The scenario embedded in the package that commands use when none is named."""
@@ -80,13 +87,87 @@ def cmd_list(_args: argparse.Namespace) -> int:
     return 0
 
 
+RUN_FORMAT = "wargame-run/1"
+"""The ``format`` of the document ``wargame run --json`` writes (docs/run-output.md)."""
+
+
+def _by_year(game: Game, history: Sequence[tuple[float, float]]) -> dict[str, float]:
+    """Calendar year (as text, a JSON key) → the last value recorded in that year."""
+    yearly: dict[str, float] = {}
+    for week, value in history:
+        yearly[str(game.date_of(week).year)] = value
+    return yearly
+
+
+def _years_as_keys(loss: dict[str, dict[int, dict[str, float]]]
+                   ) -> dict[str, dict[str, dict[str, float]]]:
+    return {region: {str(year): dict(value) for year, value in by_year.items()}
+            for region, by_year in loss.items()}
+
+
+def run_record(game: Game, *, source: str, postures: Sequence[str] = (),
+               journal: str | None = None) -> dict[str, object]:
+    """What ``wargame run --json`` writes: one JSON document a script or a notebook can load
+    (docs/run-output.md, field by field). Every number is the game's own, unrounded: the yearly
+    value of an indicator is its last value recorded (at a tick) in that calendar year, and the
+    GDP lost is ``Game.gdp_loss()`` with its years as text keys. A scenario without an economy
+    has ``"economy"``, ``"gdp_loss"`` and ``"gdp_loss_total"`` null: nothing is modelled, which
+    is not the same as nothing lost."""
+    scenario = game.scenario
+    specs = scenario.indicators
+    final = game.indicators()
+    indicators = {name: {"name": specs[name].name, "unit": specs[name].unit,
+                         "yearly": _by_year(game, game.history(name)), "final": final[name]}
+                  for name in specs}
+    economy = gdp_loss = gdp_total = None
+    network = game.economy
+    if network is not None and scenario.economy is not None:
+        gdp = network.gdp_by_region()
+        names = region_names(scenario.economy.world)
+        economy = {"value_unit": scenario.economy.world.value_unit,
+                   "regions": {region: names.get(region, region) for region in network.regions},
+                   "gdp": {**gdp, "world": sum(gdp.values())}}  # as the engine sums it
+        loss = game.gdp_loss()
+        gdp_loss = _years_as_keys(loss)
+        gdp_total = gdp_loss_total(loss)
+    return {
+        "format": RUN_FORMAT,
+        "engine_version": __version__,
+        "scenario": {"name": scenario.meta.name, "source": source,
+                     "hash": scenario_hash(scenario)},
+        "seed": game.seed,
+        "postures": list(postures),
+        "start": scenario.meta.start.isoformat(),
+        "end": game.date.isoformat(),
+        "weeks": game.week,
+        "turns": game.turn,
+        "journal": journal,
+        "indicators": indicators,
+        "outcomes": game.outcomes(),
+        "economy": economy,
+        "gdp_loss": gdp_loss,
+        "gdp_loss_total": gdp_total,
+    }
+
+
+def _check_run_outputs(args: argparse.Namespace) -> None:
+    """Before anything runs: the journal and the JSON document may replace an existing file
+    only with --force, never the scenario file, and not each other."""
+    scenario_file = [args.scenario] if os.path.isfile(args.scenario) else []
+    if args.journal:
+        check_output(args.journal, inputs=scenario_file, force=args.force, what="journal")
+    if args.json:
+        check_output(args.json, inputs=scenario_file, force=args.force, what="run output")
+        if args.journal and same_file(Path(args.journal), Path(args.json)):
+            raise WargameError(f"--json {args.json} and --journal {args.journal} name the same "
+                               "file; give each its own")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     if args.weeks is not None and not (math.isfinite(args.weeks) and args.weeks > 0):
         raise WargameError(f"--weeks must be a positive number of weeks (got {args.weeks:g})")
-    lock = None
-    if args.journal:
-        check_output(args.journal, force=args.force, what="journal")
-        lock = SaveLock(args.journal).acquire()
+    _check_run_outputs(args)
+    lock = SaveLock(args.journal).acquire() if args.journal else None
     scenario = with_postures(load_scenario(args.scenario), args.posture)
     game = Game(scenario, seed=args.seed)
     events = game.run(args.weeks)
@@ -110,11 +191,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         print("Economy (white cell view)")
         for line in economy_table(game):
             print(f"  {line}")
+    if args.journal or args.json:
+        print()
     if args.journal:
         game.journal.save(args.journal)
-        print(f"\njournal: {args.journal} ({len(game.journal)} lines)")
+        print(f"journal: {args.journal} ({len(game.journal)} lines)")
     if lock is not None:
         lock.release()
+    if args.json:
+        record = run_record(game, source=args.scenario, postures=args.posture,
+                            journal=args.journal)
+        save_text_atomic(Path(args.json), json.dumps(record, indent=1, ensure_ascii=False,
+                                                     allow_nan=False) + "\n")
+        print(f"json: {args.json}")
     return 0
 
 
@@ -153,8 +242,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     run.add_argument("--weeks", type=float, help="stop after this many weeks (default: horizon)")
     run.add_argument("--journal", metavar="FILE", help="save the game's journal here")
+    run.add_argument("--json", metavar="FILE",
+                     help="also write the run as one JSON document (docs/run-output.md)")
     run.add_argument("--force", action="store_true",
-                     help="replace an existing file given as --journal")
+                     help="replace an existing file given as --journal or --json")
     run.add_argument("--posture", action="append", default=[], metavar="NAME",
                      help="apply a named policy posture of the scenario (repeatable, one a team)")
     run.set_defaults(func=cmd_run)

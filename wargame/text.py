@@ -1,7 +1,9 @@
-"""Plain-text views of a game for terminals and logs: a timeline by turn and indicator tables."""
+"""Plain-text views of a game for terminals and logs: a timeline by turn, indicator tables and
+the GDP lost by region and year."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 
 from wargame.engine.events import Event
@@ -74,14 +76,87 @@ def outcome_table(outcomes: Mapping[str, float | None]) -> list[str]:
                  ("outcome", "value"))
 
 
+GdpLoss = Mapping[str, Mapping[int, Mapping[str, float]]]
+"""``Game.gdp_loss()``: ``{region: {year: {"bn_usd": lost, "share": lost / GDP}}}`` and
+``"world"``."""
+
+def region_names(world: object) -> dict[str, str]:
+    """Region id → the name a world file gives it (the id when it gives none). Older worlds
+    list regions as ids only; they map to themselves."""
+    names: dict[str, str] = {}
+    for region in getattr(world, "regions", ()) or ():
+        region_id = getattr(region, "id", region)
+        if isinstance(region_id, str):
+            names[region_id] = getattr(region, "name", "") or region_id
+    return names
+
+
+def gdp_loss_total(loss: GdpLoss) -> dict[str, dict[str, float]]:
+    """Each region's (and the world's) loss over all the years played: bn USD, and the share
+    of a year's GDP (the sum of the years' shares, GDP being the baseline's every year)."""
+    return {region: {"bn_usd": math.fsum(year["bn_usd"] for year in by_year.values()),
+                     "share": math.fsum(year["share"] for year in by_year.values())}
+            for region, by_year in loss.items()}
+
+
+def billions(value: float | None) -> str:
+    """An amount in the world's unit (bn USD) to a tenth, with thousands separated:
+    ``1234.56`` → ``1,234.6``; a loss that rounds to zero is ``0.0``, never ``-0.0``."""
+    if value is None:
+        return "-"
+    text = f"{value:,.1f}"
+    return "0.0" if text == "-0.0" else text
+
+
+def percent(share: float | None) -> str:
+    """A share as a percentage to two decimals: ``0.01234`` → ``1.23%`` (never ``-0.00%``)."""
+    if share is None:
+        return "-"
+    text = f"{share * 100:.2f}%"
+    return "0.00%" if text == "-0.00%" else text
+
+
+def gdp_loss_rows(loss: GdpLoss, names: Mapping[str, str] | None = None
+                  ) -> tuple[list[str], list[list[str]]]:
+    """The GDP-loss table as headers and rows of text: a row per region (its name) and the
+    world, a column per calendar year and the total, each cell "bn (% of GDP)". The one place
+    that formats it: ``wargame run`` and the after-action report both use it."""
+    names = names or {}
+    years = sorted({year for by_year in loss.values() for year in by_year})
+    totals = gdp_loss_total(loss)
+
+    def cell(value: Mapping[str, float]) -> str:
+        return f"{billions(value['bn_usd'])} ({percent(value['share'])})"
+
+    rows = [[names.get(region, region), *(cell(by_year[year]) if year in by_year else "-"
+                                          for year in years), cell(totals[region])]
+            for region, by_year in loss.items()]
+    return ["region", *(str(year) for year in years), "total"], rows
+
+
+def gdp_loss_title(game: Game) -> str:
+    """The table's heading, with its units."""
+    unit = game.scenario.economy.world.value_unit if game.scenario.economy else "bn USD"
+    return (f"GDP lost against the baseline world, by region and year: {unit} "
+            "(% of the region's GDP a year)")
+
+
+def gdp_loss_note(game: Game) -> str:
+    """Which parts of the first and last years were played."""
+    start, end = game.scenario.meta.start, game.date
+    if start.year == end.year:
+        return f"{start.year}: {start.isoformat()} to {end.isoformat()} (the part played)"
+    return (f"{start.year} from {start.isoformat()}, {end.year} to {end.isoformat()} "
+            "(the parts played)")
+
+
 def economy_table(game: Game) -> list[str]:
-    """Value added lost so far and this week, by region, for a game with an economy."""
-    network = game.economy
-    if network is None:
+    """GDP lost by region and calendar year so far (bn USD and % of GDP), the world and the
+    total over the years, for a game with an economy (nothing without one)."""
+    loss = game.gdp_loss()
+    economy = game.scenario.economy
+    if not loss or economy is None:
         return []
-    unit = game.scenario.economy.world.value_unit  # type: ignore[union-attr]
-    total = network.losses_by_region(cumulative=True)
-    weekly = network.losses_by_region()
-    return table(((region, format_value(total[region]), format_value(weekly[region]))
-                  for region in total),
-                 ("region", f"value added lost ({unit})", f"now ({unit}/week)"))
+    headers, rows = gdp_loss_rows(loss, region_names(economy.world))
+    return [gdp_loss_title(game), *table((tuple(row) for row in rows), tuple(headers)),
+            gdp_loss_note(game)]
