@@ -137,3 +137,34 @@ def test_a_save_path_without_a_file_name_is_a_clear_error(tmp_path: Path):
     for save in ("", "."):
         done = wargame("report", save, cwd=tmp_path)
         assert done.returncode == 1 and "give the path of a saved game's journal" in done.stderr
+
+
+def test_region_names_and_units_from_a_world_file_render_as_text_in_the_economic_losses():
+    from wargame.economy.network import SupplyNetwork
+    from wargame.report import html_report
+    from wargame.scenario.loader import load_scenario, scenario_dump
+    from wargame.scenario.schema import Scenario
+
+    base = load_scenario("embargo-shock")
+    data = scenario_dump(base)
+    world = data["economy"]["world"]
+    world["regions"] = [{"id": region, "name": f"{region} {HOSTILE} | *x*", "gdp": 1000.0}
+                        for region in SupplyNetwork(base.economy.world).regions]
+    world["value_unit"] = "bn <b>USD</b>"
+    game = Game(Scenario.model_validate(data), seed=1)
+    game.run(8)
+    text = markdown_report(game)
+    assert text.startswith(MARKER + "\n")
+    rendered = MarkdownIt("commonmark").enable("table").render(text)
+    for tag in ("<script", "<b>", "<img", "<a ", "<em>"):
+        assert tag not in rendered, tag
+    assert "href=" not in rendered
+    section = rendered[rendered.index("<h2>Economic losses</h2>"):rendered.index(
+        "<h2>Timeline</h2>")]
+    rows = [row for row in section.split("<tr>") if "alert(1)" in row]
+    assert len(rows) == len(game.economy.regions)
+    assert all(row.count("<td>") == 3 for row in rows)  # region, one year, total: no | break
+    assert "bn &lt;b&gt;USD&lt;/b&gt;" in section
+    page = html_report(game)
+    assert "<script>alert" not in page and "<b>USD</b>" not in page
+    assert "bn &lt;b&gt;USD&lt;/b&gt;" in page

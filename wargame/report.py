@@ -3,7 +3,8 @@
 Built from a game (or its saved journal) alone, so it can be written from the white cell console
 or later with ``wargame report SAVE --format md|html``: the scenario and its sources, the seats,
 a timeline by turn with the cause of every event, each team's decisions, charts of the
-indicators, every facilitator override and inject with its rationale, and the outcomes. HTML is a
+indicators, every facilitator override and inject with its rationale, the outcomes and, for a
+scenario with an economy, the GDP lost by region and year (``Game.gdp_loss()``). HTML is a
 single self-contained file (inline SVG charts, no scripts), so it can be mailed or printed.
 """
 
@@ -21,7 +22,14 @@ from wargame.engine.game import Game
 from wargame.engine.journal import Journal
 from wargame.errors import WargameError
 from wargame.files import check_output, save_text_atomic
-from wargame.text import format_value, sparkline
+from wargame.text import (
+    format_value,
+    gdp_loss_note,
+    gdp_loss_rows,
+    gdp_loss_title,
+    region_names,
+    sparkline,
+)
 
 FORMATS = ("md", "html")
 MARKER = "<!-- wargame after-action report -->"
@@ -77,6 +85,17 @@ def _params(params: dict[str, Any]) -> str:
     return ", ".join(f"{key}={value}" for key, value in params.items()) or "-"
 
 
+def _economic_losses(game: Game) -> tuple[str, str, list[str], list[list[str]]] | None:
+    """The "Economic losses" section's heading line, note, headers and rows (the same table
+    ``wargame run`` prints); None for a scenario without an economy (no section)."""
+    economy = game.scenario.economy
+    loss = game.gdp_loss()
+    if economy is None or not loss:
+        return None
+    headers, rows = gdp_loss_rows(loss, region_names(economy.world))
+    return gdp_loss_title(game), gdp_loss_note(game), headers, rows
+
+
 def _chart_indicators(game: Game, limit: int = 12) -> list[str]:
     """Indicators worth a chart: those the outcomes use first, then any that moved."""
     chosen: list[str] = []
@@ -111,6 +130,13 @@ def markdown_report(game: Game) -> str:
     out += ["", "## Outcomes", "", "| outcome | value |", "|---|---|"]
     out += [f"| {_md(name)} | {format_value(value)} |"
             for name, value in game.outcomes().items()]
+    losses = _economic_losses(game)
+    if losses is not None:
+        title, note, headers, rows = losses
+        out += ["", "## Economic losses", "", f"{_md(title)}; {_md(note)}.", "",
+                "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+        # a region's name is the world file's text (escaped); the numbers are ours
+        out += ["| " + " | ".join([_md(row[0]), *row[1:]]) + " |" for row in rows]
     out += ["", "## Timeline", ""]
     for turn, events in _events_by_turn(game).items():
         began = game.date_of((turn - 1) * meta.turn_weeks).isoformat()
@@ -234,6 +260,11 @@ def html_report(game: Game) -> str:
             f"<li>{e(source)}</li>" for source in meta.sources) + "</ul>")
     parts.append("<h2>Outcomes</h2>" + _table(
         ["outcome", "value"], [[n, format_value(v)] for n, v in game.outcomes().items()]))
+    losses = _economic_losses(game)
+    if losses is not None:
+        title, note, headers, rows = losses
+        parts.append(f"<h2>Economic losses</h2><p>{e(title)}; {e(note)}.</p>"
+                     + _table(headers, rows))
     parts.append("<h2>Indicators</h2><div class='charts'>")
     for name in _chart_indicators(game):
         label = scenario.indicators[name].name or name
