@@ -99,21 +99,28 @@ def gdp_loss_total(loss: GdpLoss) -> dict[str, dict[str, float]]:
             for region, by_year in loss.items()}
 
 
+def _fixed(value: float, least: int, most: int) -> str:
+    """``value`` with ``least`` decimals, more below 1 (two significant digits, up to ``most``)
+    so a small number is not shown as nothing; never ``-0``."""
+    size = abs(value)
+    decimals = least
+    if 0 < size < 1:
+        decimals = min(most, max(least, 1 - math.floor(math.log10(size))))
+    text = f"{value:,.{decimals}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+
 def billions(value: float | None) -> str:
-    """An amount in the world's unit (bn USD) to a tenth, with thousands separated:
-    ``1234.56`` → ``1,234.6``; a loss that rounds to zero is ``0.0``, never ``-0.0``."""
-    if value is None:
-        return "-"
-    text = f"{value:,.1f}"
-    return "0.0" if text == "-0.0" else text
+    """An amount in the world's unit (bn USD): a tenth, two significant digits below 1, to a
+    thousandth at most, thousands separated: ``1234.56`` → ``1,234.6``, ``0.0421`` →
+    ``0.042``."""
+    return "-" if value is None else _fixed(value, 1, 3)
 
 
 def percent(share: float | None) -> str:
-    """A share as a percentage to two decimals: ``0.01234`` → ``1.23%`` (never ``-0.00%``)."""
-    if share is None:
-        return "-"
-    text = f"{share * 100:.2f}%"
-    return "0.00%" if text == "-0.00%" else text
+    """A share as a percentage: two decimals, two significant digits below 1%, to 0.0001% at
+    most: ``0.01234`` → ``1.23%``, ``0.0000281`` → ``0.0028%``."""
+    return "-" if share is None else f"{_fixed(share * 100, 2, 4)}%"
 
 
 def gdp_loss_rows(loss: GdpLoss, names: Mapping[str, str] | None = None
