@@ -63,7 +63,8 @@ def _write_csv(path: str, records: list[dict[str, Any]]) -> None:
 def cmd_summary(args: argparse.Namespace) -> int:
     from wargame.montecarlo.analysis import as_records, summarise
     from wargame.montecarlo.design import DESIGN_FILE, load_design, point_means, sobol_indices
-    from wargame.montecarlo.report import failure_lines, number, summary_lines
+    from wargame.montecarlo.gdp import WORLD_TOTALS, is_gdp_column
+    from wargame.montecarlo.report import failure_lines, number, summary_blocks
     from wargame.montecarlo.results import Results
     from wargame.text import table
 
@@ -71,7 +72,11 @@ def cmd_summary(args: argparse.Namespace) -> int:
     if (directory / DESIGN_FILE).exists():
         design, points = load_design(directory)
         _warn_incomplete(points)
-        outcomes = points[0].outcome_names if points else []
+        columns = points[0].outcome_names if points else []
+        # printed: the scenario's outcomes and the world's GDP lost over the run (the GDP lost
+        # by region and year would make the table unreadable; --csv has every column)
+        outcomes = [name for name in columns
+                    if not is_gdp_column(name) or name in WORLD_TOTALS]
         print(f"{design.kind} design over {', '.join(design.parameters)}: "
               f"{len(points)} points (means of each outcome)")
         rows = [(str(n), *(number(value) for value in point.values()),
@@ -79,7 +84,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
                 for n, (point, results) in enumerate(zip(design.points, points, strict=True))]
         for line in table(rows, ("point", *design.parameters, *outcomes)):
             print(f"  {line}")
-        records = [{"point": n, **point, **{name: point_means(results, name) for name in outcomes}}
+        records = [{"point": n, **point, **{name: point_means(results, name) for name in columns}}
                    for n, (point, results) in enumerate(zip(design.points, points, strict=True))]
         if design.kind == "sobol":
             print("\nSobol indices (first order S1, total ST, ± 95% conf.)")
@@ -100,8 +105,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
                                         if manifest["postures"] else "")
           + (f" · overrides {json.dumps(manifest['overrides'])}" if manifest["overrides"] else "")
           + (f" · {failed} failed" if failed else ""))
-    for line in summary_lines(rows):
-        print(f"  {line}")
+    for line in summary_blocks(results, rows):
+        print(f"  {line}" if line else "")
     for line in failure_lines(results, rows):
         print(f"  {line}")
     if args.csv:
@@ -121,15 +126,15 @@ def _warn_incomplete(batches: list[Any]) -> None:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from wargame.montecarlo.analysis import as_records, compare
-    from wargame.montecarlo.report import comparison_lines, failure_lines
+    from wargame.montecarlo.report import comparison_blocks, failure_lines
     from wargame.montecarlo.results import Results
 
     batches = [Results(directory) for directory in args.directories]
     _warn_incomplete(batches)
     rows = compare(batches)
     print(f"baseline: {batches[0].path} ({batches[0].label})")
-    for line in comparison_lines(rows):
-        print(f"  {line}")
+    for line in comparison_blocks(batches, rows):
+        print(f"  {line}" if line else "")
     for results in batches:
         for line in failure_lines(results):
             print(f"  {results.label}: {line}")

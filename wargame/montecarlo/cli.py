@@ -155,11 +155,11 @@ def cmd_mc(args: argparse.Namespace) -> int:
     print(f"wrote {results.path}: {manifest['runs']} replications of "
           f"{manifest['scenario']['name']} in {len(manifest['chunks'])} chunks"
           f"{f', {failed} failed (see manifest.json)' if failed else ''}")
-    from wargame.montecarlo.report import failure_lines, summary_lines
+    from wargame.montecarlo.report import failure_lines, summary_blocks
 
     rows = results.summary()
-    for line in summary_lines(rows):
-        print(f"  {line}")
+    for line in summary_blocks(results, rows):
+        print(f"  {line}" if line else "")
     for line in failure_lines(results, rows):
         print(f"  {line}")
     return 0

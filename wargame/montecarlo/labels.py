@@ -1,4 +1,5 @@
-"""Readable axis labels for plots: an indicator's display name and unit, an outcome's meaning.
+"""Readable labels for plots and tables: an indicator's display name and unit, an outcome's
+meaning, a region's name (GDP-loss columns: "GDP lost by China in 2025 (bn USD)").
 
 A results directory keeps only ids (``smuggled_bn``); the scenario it came from says what they
 measure ("Smuggled chips (cumulative)", "bn USD"). The scenario is reloaded from the manifest's
@@ -11,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from wargame.errors import WargameError
+from wargame.montecarlo.gdp import WORLD, parse_column
 from wargame.montecarlo.results import Results
+from wargame.text import region_names
 
 STAT_WORDS = {"final": "at the end", "min": "lowest", "max": "highest",
               "mean": "mean over the game"}
@@ -23,11 +26,23 @@ class Labels:
 
     indicators: dict[str, str] = field(default_factory=dict)
     outcomes: dict[str, str] = field(default_factory=dict)
+    regions: dict[str, str] = field(default_factory=dict)
+    """Region id → the name the world gives it (GDP-loss columns)."""
 
     def indicator(self, name: str) -> str:
         return self.indicators.get(name, name)
 
+    def region(self, region: str) -> str:
+        """A region's name, "world" for the sum of the regions, else the id."""
+        return self.regions.get(region, region)
+
     def outcome(self, name: str) -> str:
+        column = parse_column(name)
+        if column is not None and name not in self.outcomes:
+            where = "the world" if column.region == WORLD else self.region(column.region)
+            when = "over the run" if column.year is None else f"in {column.year}"
+            unit = "bn USD" if column.measure == "bn" else "share of its GDP a year"
+            return f"GDP lost by {where} {when} ({unit})"
         return self.outcomes.get(name, name)
 
 
@@ -57,4 +72,5 @@ def labels_for(results: Results) -> Labels:
             outcomes[name] = f"{spec.event.replace('_', ' ')} events (count a run)"
         else:
             outcomes[name] = f"first {spec.event.replace('_', ' ')} (week)"
-    return Labels(indicators, outcomes)
+    regions = region_names(scenario.economy.world) if scenario.economy is not None else {}
+    return Labels(indicators, outcomes, regions)

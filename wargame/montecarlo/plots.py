@@ -1,5 +1,6 @@
 """Plots of batches (matplotlib, Agg: no display needed): fan charts of indicators over time,
-outcome distributions, and differences against a baseline with their confidence intervals."""
+outcome distributions, differences against a baseline with their confidence intervals, and for
+a scenario with an economy the GDP lost by region (over the run, and year by year)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,13 @@ import numpy as np
 import pyarrow.compute as pc
 
 from wargame.montecarlo.analysis import compare, outcome_values
+from wargame.montecarlo.gdp import (
+    WORLD,
+    WORLD_TOTALS,
+    column_name,
+    gdp_columns_of,
+    scenario_outcomes,
+)
 from wargame.montecarlo.labels import Labels, labels_for
 from wargame.montecarlo.results import Results
 from wargame.montecarlo.storage import ResultsError
@@ -77,7 +85,8 @@ def distributions(batches: Sequence[Results], path: Path, outcomes: Sequence[str
                   labels: Labels | None = None) -> Path:
     """A histogram per outcome, batches overlaid (step outlines, so all stay visible)."""
     labels = labels or labels_for(batches[0])
-    names = list(outcomes or batches[0].outcome_names)
+    names = list(outcomes or scenario_outcomes(batches[0].outcome_names)
+                 or [name for name in batches[0].outcome_names if name in WORLD_TOTALS])
     columns = 3
     rows = math.ceil(len(names) / columns)
     figure, grid = plt.subplots(rows, columns, figsize=(4 * columns, 2.6 * rows + 0.8), dpi=DPI,
@@ -119,8 +128,9 @@ def comparison_chart(batches: Sequence[Results], path: Path,
     """Each outcome's difference from the first batch, with its 95% CI, one row per outcome
     (outcomes in ``shares`` as differences of the frequency of a value above zero)."""
     labels = labels or labels_for(batches[0])
-    rows = [row for row in compare(batches, shares=shares)
-            if outcomes is None or row.outcome in outcomes]
+    wanted = set(outcomes if outcomes is not None
+                 else scenario_outcomes(batches[0].outcome_names))
+    rows = [row for row in compare(batches, shares=shares) if row.outcome in wanted]
     names = list(dict.fromkeys(row.outcome for row in rows))
     variants = list(dict.fromkeys(row.variant for row in rows))
     figure, grid = plt.subplots(len(names), 1, figsize=(8, 0.75 * len(names) + 1.2), dpi=DPI,
@@ -154,10 +164,123 @@ def comparison_chart(batches: Sequence[Results], path: Path,
     return path
 
 
+def _gdp_layout(batches: Sequence[Results]) -> tuple[list[str], list[int]]:
+    """The regions (the world last) and years of the batches' GDP-loss columns."""
+    columns = [column for results in batches for column in gdp_columns_of(results.outcome_names)]
+    regions = list(dict.fromkeys(column.region for column in columns))
+    regions.sort(key=lambda region: region == WORLD)
+    years = sorted({column.year for column in columns if column.year is not None})
+    return regions, years
+
+
+def _spread(results: Results, name: str) -> tuple[float, float, float] | None:
+    """Median, 5th and 95th percentiles of a column across the replications (None: no
+    values, or a batch without that column)."""
+    if name not in results.outcome_names:
+        return None
+    values = outcome_values(results, name)
+    if not len(values):
+        return None
+    p5, p50, p95 = (float(x) for x in np.percentile(values, [5, 50, 95]))
+    return p50, p5, p95
+
+
+def gdp_loss_chart(batches: Sequence[Results], path: Path, labels: Labels | None = None
+                   ) -> Path:
+    """GDP lost over the run by region, as % of the region's GDP a year (left) and in bn USD
+    (right): the median across replications with the 5th-95th percentile interval, the batches
+    side by side in each region's row."""
+    labels = labels or labels_for(batches[0])
+    regions, _ = _gdp_layout(batches)
+    height = max(3.2, 0.42 * len(regions) * max(1, len(batches)) ** 0.5 + 1.6)
+    figure, panels = plt.subplots(1, 2, figsize=(11, height), dpi=DPI, sharey=True,
+                                  layout="constrained")
+    step = 0.8 / max(1, len(batches))
+    for axes, measure, scale, unit in ((panels[0], "share", 100.0, "% of the region's GDP a year"),
+                                       (panels[1], "bn", 1.0, "bn USD")):
+        for number, results in enumerate(batches):
+            offset = (number - (len(batches) - 1) / 2) * step
+            for row, region in enumerate(regions):
+                found = _spread(results, column_name(measure, region))
+                if found is None:
+                    continue
+                median, low, high = (value * scale for value in found)
+                axes.errorbar([median], [row + offset], xerr=[[median - low], [high - median]],
+                                        fmt="o", markersize=4, capsize=3, linewidth=1.4,
+                              color=COLOURS[number % len(COLOURS)],
+                              label=_label(results) if row == 0 else None)
+        axes.axvline(0, color="black", linewidth=0.8)
+        if regions and regions[-1] == WORLD:  # the world is the sum of the rows above it
+            axes.axhline(len(regions) - 1.5, color="grey", linewidth=0.8, linestyle="--")
+        axes.set_xlabel(f"GDP lost over the run ({unit})", fontsize=9)
+        axes.grid(axis="x", alpha=0.3)
+        axes.tick_params(labelsize=8)
+    panels[0].set_yticks(range(len(regions)),
+                         [labels.region(region) for region in regions])
+    panels[0].set_ylim(len(regions) - 0.5, -0.5)  # the first region at the top, the world last
+    handles, shown = panels[0].get_legend_handles_labels()
+    figure.legend(handles, shown, loc="outside lower center", ncol=min(3, len(batches)),
+                  fontsize=8)
+    figure.suptitle(f"GDP lost by region — {batches[0].manifest['scenario']['name']}\n"
+                    "median across replications, bars from the 5th to the 95th percentile",
+                    fontsize=10)
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
+def gdp_loss_by_year_chart(batches: Sequence[Results], path: Path,
+                           labels: Labels | None = None) -> Path:
+    """GDP lost each calendar year as % of the region's GDP, one panel per region (the world
+    last): a bar per batch at the median across replications, with the 5th-95th percentile
+    interval. Bars, not lines: the first and last years are only the parts of them the game
+    covers, and a line would join a whole year to a few weeks."""
+    labels = labels or labels_for(batches[0])
+    regions, years = _gdp_layout(batches)
+    columns = 3
+    rows = math.ceil(len(regions) / columns)
+    figure, grid = plt.subplots(rows, columns, figsize=(4 * columns, 2.5 * rows + 1.0), dpi=DPI,
+                                squeeze=False, sharex=True, layout="constrained")
+    width = 0.8 / max(1, len(batches))
+    for axes, region in zip(grid.flat, regions, strict=False):
+        for number, results in enumerate(batches):
+            offset = (number - (len(batches) - 1) / 2) * width
+            for position, year in enumerate(years):
+                found = _spread(results, column_name("share", region, year))
+                if found is None:
+                    continue
+                median, low, high = (value * 100 for value in found)
+                axes.bar(position + offset, median, width * 0.9,
+                         color=COLOURS[number % len(COLOURS)], alpha=0.75,
+                         label=_label(results) if position == 0 else None)
+                axes.errorbar([position + offset], [median],
+                              yerr=[[median - low], [high - median]], fmt="none",
+                              ecolor="black", elinewidth=0.9, capsize=2)
+        axes.axhline(0, color="black", linewidth=0.8)
+        axes.set_title(labels.region(region), fontsize=9)
+        axes.set_xticks(range(len(years)), [str(year) for year in years])
+        axes.tick_params(labelsize=7)
+        axes.set_ylabel("% of GDP", fontsize=7)
+        axes.grid(axis="y", alpha=0.3)
+    for axes in list(grid.flat)[len(regions):]:
+        axes.set_axis_off()
+    handles, shown = grid.flat[0].get_legend_handles_labels()
+    figure.legend(handles, shown, loc="outside lower center", ncol=min(3, len(batches)),
+                  fontsize=8)
+    figure.suptitle(f"GDP lost by region and year (% of the region's GDP a year) — "
+                    f"{batches[0].manifest['scenario']['name']}\nmedian across replications, bars "
+                    "from the 5th to the 95th percentile; the first and last years are partial",
+                    fontsize=10)
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
 def plot_all(batches: Sequence[Results], out: Path, indicators: Sequence[str] | None = None
              ) -> list[Path]:
-    """Fan charts for the batches' series, the outcome distributions and, for two or more
-    batches, the comparison chart. Returns the files written."""
+    """Fan charts for the batches' series, the outcome distributions, for two or more batches
+    the comparison chart, and for a scenario with an economy the GDP lost by region (over the
+    run, and by year). Returns the files written."""
     labels = labels_for(batches[0])
     written = []
     try:
@@ -167,6 +290,11 @@ def plot_all(batches: Sequence[Results], out: Path, indicators: Sequence[str] | 
         written.append(distributions(batches, out / "outcomes.png", labels=labels))
         if len(batches) > 1:
             written.append(comparison_chart(batches, out / "comparison.png", labels=labels))
+        if any(gdp_columns_of(results.outcome_names) for results in batches):
+            written.append(gdp_loss_chart(batches, out / "gdp-loss.png", labels))
+            if _gdp_layout(batches)[1]:
+                written.append(gdp_loss_by_year_chart(batches, out / "gdp-loss-by-year.png",
+                                                      labels))
     except OSError as exc:
         plt.close("all")
         raise ResultsError(f"{out}: cannot write the plots here: {exc.strerror or exc}") from None

@@ -6,7 +6,8 @@ Replication ``i`` plays ``Game(scenario, seed, spawn_key=(i,))``, so its draws c
 ``SeedSequence(seed, spawn_key=(i,))`` and nothing else: not the worker, the chunk or the order.
 A replication is ``ok`` only if it played to its horizon *and* every outcome and recorded value is
 a finite number (or an outcome that did not happen): a value that diverged to inf or NaN is a
-failure with a message, never a number a summary would average.
+failure with a message, never a number a summary would average. The GDP lost by region and year
+(``montecarlo.gdp``) is recorded with the outcomes, and checked the same way.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 from wargame.engine.game import Game
 from wargame.engine.journal import Journal
+from wargame.montecarlo.gdp import gdp_values, is_gdp_column
 from wargame.scenario.schema import Scenario
 
 
@@ -97,11 +99,14 @@ def run_chunk(job: ChunkJob) -> ChunkResult:
     summary.update({name: [] for name in job.outcomes})
     series: dict[str, list[Any]] = {"replication": [], "week": [], "indicator": [], "value": []}
     failures: list[dict[str, Any]] = []
+    gdp = [name for name in job.outcomes if is_gdp_column(name)]
     for replication in range(job.start, job.stop):
         summary["replication"].append(replication)
         try:
             game = play_replication(job, replication)
             outcomes = game.outcomes()
+            if gdp:  # GDP lost by region and year, recorded as outcomes (montecarlo.gdp)
+                outcomes = {**outcomes, **gdp_values(game, gdp)}
             values = {name: None if outcomes.get(name) is None else float(outcomes[name])
                       for name in job.outcomes}
             histories = {name: [(float(week), float(value)) for week, value in game.history(name)]

@@ -14,6 +14,7 @@ Why it is built this way (what EMA Workbench and Mesa's batch_run do not give an
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import numbers
@@ -33,6 +34,7 @@ from wargame.engine.journal import Journal
 from wargame.errors import WargameError
 from wargame.files import is_regular_file
 from wargame.montecarlo.backends import BACKENDS, default_jobs, executor
+from wargame.montecarlo.gdp import gdp_columns, scenario_outcomes
 from wargame.montecarlo.overrides import apply_overrides
 from wargame.montecarlo.progress import Progress, ProgressCallback
 from wargame.montecarlo.replication import ChunkJob, ChunkResult, run_chunk
@@ -262,7 +264,8 @@ def monte_carlo(scenario: Scenario | str | Path | None, runs: int, seed: int = 0
             raise WargameError("scenario must be a Scenario, a scenario file's path or a "
                                f"shipped scenario's name (got {scenario!r})")
         resolved, source = _resolve_scenario(scenario, postures, overrides)
-    outcomes = list(resolved.outcomes)
+    # the scenario's outcomes, then (with an economy) GDP lost by region and year
+    outcomes = list(resolved.outcomes) + gdp_columns(resolved)
     series_names = series if series is not None else _default_series(resolved)
     unknown = [name for name in series_names if name not in resolved.indicators]
     if unknown:
@@ -282,6 +285,8 @@ def monte_carlo(scenario: Scenario | str | Path | None, runs: int, seed: int = 0
     shown = progress is None or progress is True  # a callback (a UI) draws its own
     with FolderLock(prepare_folder(out)):
         manifest, chunk_size = _open_batch(out, config, template, chunk_size, resume, shown)
+        if tuple(manifest["outcomes"]) != template.outcomes:  # an older batch, resumed as it was
+            template = dataclasses.replace(template, outcomes=tuple(manifest["outcomes"]))
         manifest.update(backend=backend, jobs=jobs)
         save_manifest(out, manifest)  # listed first, so a kill now never lists a removed part
         # leftovers of a killed run, damaged parts unlisted above, an older batch's parts
@@ -295,6 +300,10 @@ def _open_batch(out: Path, config: dict[str, Any], template: ChunkJob, chunk_siz
     """The manifest to continue (a resume, its damaged chunks unlisted) or a new one."""
     if resume and (out / "manifest.json").exists():
         manifest = load_manifest(out)
+        if manifest["outcomes"] == scenario_outcomes(config["outcomes"]):
+            # written before batches recorded GDP lost by region: its parts have the scenario's
+            # outcomes only, and its remaining chunks are run the same way
+            config = {**config, "outcomes": manifest["outcomes"]}
         if chunk_size is None:
             chunk_size = manifest["chunk_size"]
         _check_same_config(manifest, {**config, "chunk_size": chunk_size}, out)
