@@ -128,8 +128,9 @@ def comparison_chart(batches: Sequence[Results], path: Path,
     """Each outcome's difference from the first batch, with its 95% CI, one row per outcome
     (outcomes in ``shares`` as differences of the frequency of a value above zero)."""
     labels = labels or labels_for(batches[0])
-    wanted = set(outcomes if outcomes is not None
-                 else scenario_outcomes(batches[0].outcome_names))
+    names = batches[0].outcome_names
+    wanted = set(outcomes if outcomes is not None else scenario_outcomes(names)
+                 or [name for name in names if name in WORLD_TOTALS])
     rows = [row for row in compare(batches, shares=shares) if row.outcome in wanted]
     names = list(dict.fromkeys(row.outcome for row in rows))
     variants = list(dict.fromkeys(row.variant for row in rows))
