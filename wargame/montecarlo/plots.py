@@ -27,6 +27,7 @@ from wargame.montecarlo.gdp import (
 from wargame.montecarlo.labels import Labels, labels_for
 from wargame.montecarlo.results import Results
 from wargame.montecarlo.storage import ResultsError
+from wargame.text import billions, percent
 
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf"]
 DPI = 120
@@ -189,8 +190,8 @@ def _spread(results: Results, name: str) -> tuple[float, float, float] | None:
 def gdp_loss_chart(batches: Sequence[Results], path: Path, labels: Labels | None = None
                    ) -> Path:
     """GDP lost over the run by region, as % of the region's GDP a year (left) and in bn USD
-    (right): the median across replications with the 5th-95th percentile interval, the batches
-    side by side in each region's row."""
+    (right): the median across replications (its value written beside it) with the 5th-95th
+    percentile interval, the batches side by side in each region's row."""
     labels = labels or labels_for(batches[0])
     regions, _ = _gdp_layout(batches)
     height = max(3.2, 0.42 * len(regions) * max(1, len(batches)) ** 0.5 + 1.6)
@@ -206,11 +207,18 @@ def gdp_loss_chart(batches: Sequence[Results], path: Path, labels: Labels | None
                 if found is None:
                     continue
                 median, low, high = (value * scale for value in found)
+                colour = COLOURS[number % len(COLOURS)]
                 axes.errorbar([median], [row + offset], xerr=[[median - low], [high - median]],
-                                        fmt="o", markersize=4, capsize=3, linewidth=1.4,
-                              color=COLOURS[number % len(COLOURS)],
+                              fmt="o", markersize=4, capsize=3, linewidth=1.4, color=colour,
                               label=_label(results) if row == 0 else None)
+                # the median written beside it: one region's loss (a blockaded Taiwan) can
+                # dwarf the rest, whose markers then sit near zero
+                shown = percent(median / 100) if measure == "share" else billions(median)
+                axes.annotate(shown, (max(high, median), row + offset), xytext=(4, 0),
+                              textcoords="offset points", va="center", fontsize=6.5,
+                              color=colour)
         axes.axvline(0, color="black", linewidth=0.8)
+        axes.margins(x=0.12)  # room for the last label
         if regions and regions[-1] == WORLD:  # the world is the sum of the rows above it
             axes.axhline(len(regions) - 1.5, color="grey", linewidth=0.8, linestyle="--")
         axes.set_xlabel(f"GDP lost over the run ({unit})", fontsize=9)
