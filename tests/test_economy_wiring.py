@@ -137,8 +137,8 @@ def test_replay_and_rollback_rebuild_the_economy_exactly():
 @pytest.mark.parametrize(("change", "message"), [
     ("buyer_regions: [china]}\n            open: {param: open}",
      "wired.yaml:14: teams.us.moves.embargo.effects[0].select.buyer_regions[0]: unknown region "
-     "'chna' in the world (expected one of: china, europe, japan, korea, rest_of_world, "
-     "southeast_asia, taiwan, us)"),
+     "'chna' in the world (expected one of: china, eu, japan, korea, rest_of_world, taiwan, "
+     "us)"),
     ("compute: {economy: cn_ai_compute",
      "wired.yaml:38: indicators.compute.economy: unknown economy indicator 'cn_ai_compute_x'"),
     ("nodes: [tw_foundry]", "wired.yaml:36: teams.cn.moves.blockade.effects[0].nodes[0]: "

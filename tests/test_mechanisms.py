@@ -85,11 +85,15 @@ def test_m1_export_controls_cut_chinas_chip_supply():
 
 
 def test_m2_tighter_controls_spur_self_reliance_investment_and_capability():
+    """The embargo raises investment by a fifth or more, and capability by about 1.4 points
+    more than the path taken by October 2026: g (0.000206 a week, calibrated on the pre-control
+    forecast) x about +0.5 of 2022's investment x eta (~0.8) x (1 - c, ~0.8) x ~170 weeks."""
     path_taken = _mean(outcome("mean_cn_investment"), BASE)
     embargo = _mean(outcome("mean_cn_investment"), "maximal-embargo")
     assert embargo > 1.2 * path_taken
-    assert (_mean(outcome("self_sufficiency"), "maximal-embargo")
-            > _mean(outcome("self_sufficiency"), BASE) + 0.02)
+    gain = (_mean(outcome("self_sufficiency"), "maximal-embargo")
+            - _mean(outcome("self_sufficiency"), BASE))
+    assert 0.007 < gain < 0.03
 
 
 def test_m3_enforcement_cuts_smuggled_chips():

@@ -287,6 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
     from wargame.report import add_parser as add_report_parser
 
     add_report_parser(commands)
+    from wargame.calibration.cli import add_parser as add_calibration_parsers
+
+    add_calibration_parsers(commands)
     _add_plugin_commands(commands)
     return parser
 

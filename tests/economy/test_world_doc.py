@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wargame.economy import load_world, world_sources
+from wargame.economy import load_world, world_numbers
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "model" / "default-world.md"
 BEGIN, END = "<!-- generated from wargame/economy/data/default-world.yaml -->", "<!-- end -->"
@@ -15,41 +15,55 @@ def _cell(text: str) -> str:
 
 
 def world_tables() -> str:
-    """The Markdown tables of nodes, edges, stocks, substitutes and parameters."""
+    """The Markdown tables of the default world's numbers as the file writes them (bn USD a
+    year), each with its source."""
     world = load_world("default")
-    src = world_sources("default")
-    out = ["### Figures", "", "| id | value | unit | what | source |", "|---|---|---|---|---|"]
-    out += [f"| `{f.id}` | {f.value:g} | {f.unit} | {_cell(f.what)} | {_cell(f.source)} |"
-            for f in world.figures]
+    numbers = world_numbers("default")
+
+    def value(path: str) -> str:
+        number = numbers[path][0]
+        return f"{number:,.0f}" if abs(number) >= 1000 else f"{number:.4g}"
+
+    def source(path: str) -> str:
+        return _cell(numbers[path][1]) if path in numbers else "default"
+
+    out = ["### Regions (GDP in bn USD a year, 2022)", "", "| region | name | GDP | source |",
+           "|---|---|---|---|"]
+    out += [f"| `{r.id}` | {_cell(r.name)} | {value(f'regions[{i}].gdp')} | "
+            f"{source(f'regions[{i}].gdp')} |" for i, r in enumerate(world.regions)]
     out += ["", "### Parameters", "", "| parameter | value | source |", "|---|---|---|"]
-    for name, value in world.parameters.model_dump().items():
-        shown = ", ".join(value) if isinstance(value, tuple) else f"{value:g}" \
-            if isinstance(value, float) else str(value)
-        out.append(f"| `{name}` | {shown} | {_cell(src.get(f'parameters.{name}', 'setting'))} |")
-    out += ["", "### Nodes (output in bn USD a week)", "",
+    for name, number in world.parameters.model_dump().items():
+        shown = ", ".join(number) if isinstance(number, tuple) else f"{number:g}" \
+            if isinstance(number, float) else str(number)
+        out.append(f"| `{name}` | {shown} | {source(f'parameters.{name}')} |")
+    out += ["", "### Nodes (output in bn USD a year)", "",
             "| node | name | region | sector | controller | output | source | VA share | source |",
             "|---|---|---|---|---|---|---|---|---|"]
     for i, n in enumerate(world.nodes):
-        out.append(f"| `{n.id}` | {_cell(n.name)} | {n.region} | {n.sector} | {n.controller} | "
-                   f"{n.output:g} | {_cell(src[f'nodes[{i}].output'])} | "
-                   f"{n.value_added_share:g} | {_cell(src[f'nodes[{i}].value_added_share'])} |")
-    out += ["", "### Edges", "",
-            "| edge | coefficient | source | essential | source | controller |",
-            "|---|---|---|---|---|---|"]
+        pool = " (pool)" if n.inputs == "pool" else ""
+        out.append(f"| `{n.id}` | {_cell(n.name)}{pool} | {n.region} | {n.sector} | "
+                   f"{n.controller} | {value(f'nodes[{i}].output')} | "
+                   f"{source(f'nodes[{i}].output')} | {value(f'nodes[{i}].value_added_share')} | "
+                   f"{source(f'nodes[{i}].value_added_share')} |")
+    out += ["", "### Edges (flow in bn USD a year)", "",
+            "| edge | flow | source | essential | source | controller | via the strait |",
+            "|---|---|---|---|---|---|---|"]
     for i, e in enumerate(world.edges):
-        out.append(f"| `{e.id}` | {e.coefficient:g} | {_cell(src[f'edges[{i}].coefficient'])} | "
-                   f"{e.essential:g} | {_cell(src[f'edges[{i}].essential'])} | "
-                   f"{e.controller or '(supplier)'} |")
+        strait = (f"{value(f'edges[{i}].routes.taiwan_strait')} "
+                  f"({source(f'edges[{i}].routes.taiwan_strait')})" if e.routes else "")
+        out.append(f"| `{e.id}` | {value(f'edges[{i}].flow')} | {source(f'edges[{i}].flow')} | "
+                   f"{e.essential:.3g} | {source(f'edges[{i}].essential')} | "
+                   f"{e.controller or '(supplier)'} | {strait} |")
     out += ["", "### Stocks (weeks of baseline use; other inputs hold `stock_weeks`)", "",
             "| edge | weeks | source |", "|---|---|---|"]
-    out += [f"| `{s.edge}` | {s.weeks:g} | {_cell(src[f'stocks[{i}].weeks'])} |"
-            for i, s in enumerate(world.stocks)]
+    out += [f"| `{st.edge}` | {st.weeks:g} | {source(f'stocks[{i}].weeks')} |"
+            for i, st in enumerate(world.stocks)]
     out += ["", "### Substitutes", "",
             "| input | alternative | cap | source | ramp (weeks) | source |",
             "|---|---|---|---|---|---|"]
-    out += [f"| `{s.edge}` | `{s.by}` | {s.cap:g} | {_cell(src[f'substitutes[{i}].cap'])} | "
-            f"{s.ramp_weeks:g} | {_cell(src[f'substitutes[{i}].ramp_weeks'])} |"
-            for i, s in enumerate(world.substitutes)]
+    out += [f"| `{sub.edge}` | `{sub.by}` | {sub.cap:g} | {source(f'substitutes[{i}].cap')} | "
+            f"{sub.ramp_weeks:g} | {source(f'substitutes[{i}].ramp_weeks')} |"
+            for i, sub in enumerate(world.substitutes)]
     out += ["", "### Indicators", "", "| indicator | kind | what |", "|---|---|---|"]
     out += [f"| `{ind.name}` | {ind.kind} | {_cell(ind.description)} |"
             for ind in world.indicators]

@@ -13,6 +13,13 @@
 """
 
 from wargame.economy.network import SupplyNetwork
-from wargame.economy.spec import EdgeSelector, WorldSpec, load_world, world_sources
+from wargame.economy.spec import (
+    EdgeSelector,
+    WorldSpec,
+    load_world,
+    world_numbers,
+    world_sources,
+)
 
-__all__ = ["EdgeSelector", "SupplyNetwork", "WorldSpec", "load_world", "world_sources"]
+__all__ = ["EdgeSelector", "SupplyNetwork", "WorldSpec", "load_world", "world_numbers",
+           "world_sources"]

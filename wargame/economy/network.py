@@ -363,6 +363,8 @@ class SupplyNetwork:
             ratio_num / np.maximum(self._dep_den @ carried, _TINY) * self._dep_scale,
             self._ind_lost @ self._lost_output(),
             self._ind_leak @ (carried * self._leak_fraction),
+            self._share_num @ self._x / np.maximum(self._share_den @ carried, _TINY)
+            * self._share_scale,
         ))
         return dict(zip(self._names, values[self._ind_order].tolist(), strict=True))
 
@@ -413,6 +415,9 @@ class SupplyNetwork:
         region = self.regions.index(p.leverage_region)
         weights = self._region_matrix[region] * self._va_share
         status_quo, cut = self.copy(), self.copy()
+        if p.leverage_buffers == "target":
+            for copy in (status_quo, cut):
+                copy._stock = self._stock_target.copy()
         cut.set_edges_open(EdgeSelector(controllers=p.leverage_controllers,
                                         buyer_regions=(p.leverage_region,)), 0.0)
         horizon = p.leverage_horizon_weeks
@@ -481,6 +486,7 @@ class SupplyNetwork:
         lost_rows: list[tuple[str, np.ndarray]] = []
         names: list[str] = []
         leak_rows: list[tuple[str, np.ndarray]] = []
+        share_rows: list[tuple[str, np.ndarray, np.ndarray, float]] = []
         for spec in self.world.indicators:
             names.append(spec.name)
             if spec.kind in ("output", "annual_output"):
@@ -500,6 +506,11 @@ class SupplyNetwork:
                 flow_rows.append((spec.name, mask * spec.scale * WEEKS_PER_YEAR))
             elif spec.kind == "annual_leakage":
                 leak_rows.append((spec.name, mask * spec.scale * WEEKS_PER_YEAR))
+            elif spec.kind == "ratio" and spec.nodes:
+                assert spec.of is None  # checked by WorldSpec
+                output = np.zeros(n)
+                output[[self._node_index[name] for name in spec.nodes]] = 1.0
+                share_rows.append((spec.name, output, mask, spec.scale))
             elif spec.kind == "ratio":
                 assert spec.of is not None  # checked by WorldSpec
                 of = np.zeros(m)
@@ -532,8 +543,11 @@ class SupplyNetwork:
         self._dep_scale = np.array([row[3] for row in dep_rows])
         self._ind_lost = stack(lost_rows, n)
         self._ind_leak = stack(leak_rows, m)
+        self._share_num = stack(share_rows, n)
+        self._share_den = stack(share_rows, m, 2)
+        self._share_scale = np.array([row[3] for row in share_rows])
         computed = [row[0] for row in (*node_rows, *flow_rows, *dep_rows, *lost_rows,
-                                       *leak_rows)]
+                                       *leak_rows, *share_rows)]
         position = {name: i for i, name in enumerate(computed)}
         self._ind_order = np.array([position[name] for name in names], dtype=np.intp)
         return tuple(names)

@@ -12,7 +12,6 @@ Bad world files raise ``InputTableError`` with one located issue per problem
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -28,9 +27,8 @@ from pydantic import (
 from wargame.errors import InputTableError, Issue
 from wargame.files import read_regular_file
 from wargame.scenario.base import FieldIssues, Model
+from wargame.sourced import Sourced, strip_sources
 from wargame.yamlio import (
-    Path_,
-    format_path,
     issues_from_validation,
     not_utf8_issue,
     parse_yaml,
@@ -198,12 +196,14 @@ class IndicatorSpec(_Model):
     edges relative to their baseline. ``dependence``: share of the selected edges' deliveries
     that come through edges controlled by ``controllers``. ``annual_output``: output of
     ``nodes`` at its current rate a year, in the value unit. ``annual_flow``: deliveries on the
-    selected edges at their current rate a year. ``ratio``: deliveries on the selected edges as a
-    share of deliveries on the edges ``of`` selects. ``annual_leakage``: the part of the selected
+    selected edges at their current rate a year. ``ratio``: deliveries on the selected edges (or,
+    with ``nodes``, those nodes' output) as a share of deliveries on the edges ``of`` selects (or,
+    with ``nodes``, on the selected edges). ``annual_leakage``: the part of the selected
     edges' deliveries that got through a restriction by leakage (smuggling), a year. All are
     multiplied by ``scale``."""
     nodes: tuple[Id, ...] = ()
-    """Nodes, for ``output`` and ``annual_output``."""
+    """Nodes, for ``output`` and ``annual_output``, and the numerator of a ``ratio`` of output
+    to deliveries (China-based chip production over China's chip market)."""
     select: EdgeSelector = EdgeSelector()
     """Edges, for the kinds on edges."""
     of: EdgeSelector | None = None
@@ -248,6 +248,10 @@ class Parameters(_Model):
     """Region whose buyers are cut off and whose value added loss ``leverage()`` measures."""
     leverage_horizon_weeks: Positive = 26.0
     """Weeks over which ``leverage()`` sums the counterfactual loss."""
+    leverage_buffers: Literal["current", "target"] = "current"
+    """Which stocks ``leverage()`` starts its counterfactual from: the ``current`` ones (the
+    cost of a cut-off now, buffers as they are) or each input's ``target`` (structural
+    dependence: what the flows expose, whatever stocks happen to be on hand)."""
 
 
 class WorldSpec(_Model):
@@ -260,9 +264,9 @@ class WorldSpec(_Model):
     value_unit: str = "bn USD"
     """Unit of output and losses."""
     per: Literal["week", "year"] = "week"
-    """The time unit of outputs, capacities, flows and GDP in the file: ``year`` lets the numbers
-    be the published annual figures (they are divided by 52 for the weekly network; GDP stays a
-    year)."""
+    """The time unit of outputs, capacities and flows in the file: ``year`` lets the numbers be
+    the published annual figures. They are divided by 52 when the file is read, so a loaded world
+    is always ``per: week`` (GDP is always a year)."""
     figures: tuple[FigureSpec, ...] = ()
     """Cited figures the numbers are derived from."""
     regions: tuple[RegionSpec, ...] = ()
@@ -319,7 +323,8 @@ class WorldSpec(_Model):
                 else:
                     edge["flow"] = flow
             new_edges.append(edge)
-        return {**data, "nodes": new_nodes, "edges": new_edges}
+        # The numbers are weekly from here on: a dump (a journal, --set) re-validates as is.
+        return {**data, "per": "week", "nodes": new_nodes, "edges": new_edges}
 
     @model_validator(mode="after")
     def _consistent(self) -> WorldSpec:
@@ -371,6 +376,8 @@ class WorldSpec(_Model):
                 issues.append((f"substitutes.{i}.by",
                                "the alternative must differ from both ends of the edge"))
         declared = [region.id for region in self.regions]
+        issues += [(f"regions.{i}.id", "'world' is the name of the sum of the regions")
+                   for i, r in enumerate(declared) if r == "world"]
         if len(set(declared)) != len(declared):
             issues += [(f"regions.{i}.id", f"duplicate region id '{r}'")
                        for i, r in enumerate(declared) if declared.index(r) != i]
@@ -390,9 +397,9 @@ class WorldSpec(_Model):
                     issues.append((f"indicators.{i}.nodes.{j}", _unknown("node", node, nodes)))
             if indicator.kind in ("output", "annual_output") and not indicator.nodes:
                 issues.append((f"indicators.{i}.nodes", "an output indicator needs nodes"))
-            if indicator.kind == "ratio" and indicator.of is None:
-                issues.append((f"indicators.{i}.of", "a ratio indicator needs 'of' (the "
-                                                     "denominator's edges)"))
+            if indicator.kind == "ratio" and (indicator.of is None) == (not indicator.nodes):
+                issues.append((f"indicators.{i}.of", "a ratio is of edges over 'of' edges, or of "
+                                                     "'nodes' output over the selected edges"))
             if indicator.kind == "dependence" and not indicator.controllers:
                 issues.append((f"indicators.{i}.controllers",
                                "a dependence indicator needs controllers"))
@@ -434,6 +441,11 @@ def _loss_indicator_names(world: WorldSpec) -> list[str]:
             + [f"va_lost_{r}" for r in regions] + ["va_lost_world"])
 
 
+BALANCE_TOLERANCE = 1e-4
+"""Numbers in files are rounded: a pass-through node whose inputs are its output may sum to a
+hair over 1."""
+
+
 def _balance_issues(world: WorldSpec, nodes: dict[str, NodeSpec]) -> list[tuple[str, str]]:
     """A supplier cannot sell more to other nodes than it produces (final demand ≥ 0), and a
     buyer's inputs cannot cost more than its output (coefficients sum ≤ 1)."""
@@ -445,11 +457,11 @@ def _balance_issues(world: WorldSpec, nodes: dict[str, NodeSpec]) -> list[tuple[
             sold[edge.supplier] += edge.coefficient * nodes[edge.buyer].output
             bought[edge.buyer] += edge.coefficient
     for i, node in enumerate(world.nodes):
-        if sold[node.id] > node.output * (1.0 + 1e-9):
+        if sold[node.id] > node.output * (1.0 + BALANCE_TOLERANCE):
             issues.append((f"nodes.{i}.output",
                            f"'{node.id}' sells {sold[node.id]:.6g} a week to other nodes but "
                            f"produces only {node.output:.6g} (lower coefficients or raise output)"))
-        if bought[node.id] + node.value_added_share > 1.0 + 1e-9:
+        if bought[node.id] + node.value_added_share > 1.0 + BALANCE_TOLERANCE:
             issues.append((f"nodes.{i}.value_added_share",
                            f"'{node.id}' inputs ({bought[node.id]:.4g} per unit) plus value "
                            f"added share ({node.value_added_share:g}) exceed 1"))
@@ -473,38 +485,6 @@ class _WorldIssues(FieldIssues):
 
 # --- Loading ---------------------------------------------------------------------------------
 
-_SOURCED_KEYS = frozenset({"value", "source"})
-_SOURCED_OPTIONAL = frozenset({"note"})
-
-
-def _is_sourced(value: Any) -> bool:
-    return (isinstance(value, dict) and value.keys() >= _SOURCED_KEYS
-            and value.keys() <= _SOURCED_KEYS | _SOURCED_OPTIONAL)
-
-
-def _strip_sources(data: Any, file: str, where: dict[Path_, tuple[str, int]]
-                   ) -> tuple[Any, dict[str, str]]:
-    """Replace every ``{value, source}`` wrapper by its value; collect path → source text."""
-    sources: dict[str, str] = {}
-
-    def strip(value: Any, path: Path_) -> Any:
-        if isinstance(value, dict):
-            if _is_sourced(value):
-                source = value["source"]
-                if not isinstance(source, str) or not source.strip():
-                    raise InputTableError(Issue("source must be a non-empty text",
-                                                format_path(path), file,
-                                                where.get(path, (file, None))[1]))
-                sources[format_path(path)] = source
-                return value["value"]
-            return {key: strip(item, (*path, key)) for key, item in value.items()}
-        if isinstance(value, list):
-            return [strip(item, (*path, i)) for i, item in enumerate(value)]
-        return value
-
-    return strip(data, ()), sources
-
-
 def _read_text(source: str | Path) -> tuple[str, str]:
     if isinstance(source, str) and source == DEFAULT_WORLD:
         text = resources.files("wargame.economy").joinpath("data/default-world.yaml")
@@ -524,9 +504,9 @@ def load_world_text(text: str, file: str = "<world>") -> WorldSpec:
     return _load(text, file)[0]
 
 
-def _load(text: str, file: str) -> tuple[WorldSpec, dict[str, str]]:
+def _load(text: str, file: str) -> tuple[WorldSpec, Sourced]:
     located = parse_yaml(text, file, InputTableError)
-    data, sources = _strip_sources(located.data, file, located.where)
+    data, sources = strip_sources(located.data, file, located.where, InputTableError)
     if not isinstance(data, dict):
         found = "an empty file" if data is None else type(data).__name__
         raise InputTableError(Issue(f"a world must be a mapping of sections (got {found})",
@@ -545,11 +525,11 @@ def load_world(source: str | Path) -> WorldSpec:
 
 def world_sources(source: str | Path) -> dict[str, str]:
     """Each sourced number's path (``nodes[3].output``) and its source text, in file order."""
+    return {path: source for path, (_, source) in world_numbers(source).items()}
+
+
+def world_numbers(source: str | Path) -> Sourced:
+    """Each sourced number's path, the number as written in the file (annual in a ``per: year``
+    world) and its source, in file order."""
     text, shown = _read_text(source)
     return _load(text, shown)[1]
-
-
-SOURCE_RE = re.compile(r"^(figure:(?P<figure>[a-z][a-z0-9_]*)(?P<rest>.*)|assumption\b.*)$",
-                       re.DOTALL)
-"""A number's source is either ``figure:<id> ...`` (a cited figure in the file) or
-``assumption ...`` (our own choice, with the reason)."""

@@ -137,18 +137,28 @@ class EffectCompiler:
         return scale_nodes
 
     def _compile_formula(self, formula: Formula) -> Callable[[], float]:
-        """A sum of products of indicators, as a closure over the live values."""
+        """A sum of products of indicators (over another, if given), as a closure over the live
+        values."""
         values = self.values
         terms = [(term.coef, tuple(self.index[name] for name in term.of))
                  for term in formula.terms]
+        over = [(term.coef, tuple(self.index[name] for name in term.of))
+                for term in formula.over]
 
-        def evaluate() -> float:
-            total = 0.0
-            for coef, positions in terms:
+        def total(parts: list[tuple[float, tuple[int, ...]]]) -> float:
+            result = 0.0
+            for coef, positions in parts:
                 product = coef
                 for position in positions:
                     product *= values[position]
-                total += product
-            return total
+                result += product
+            return result
 
-        return evaluate
+        if not over:
+            return lambda: total(terms)
+
+        def share() -> float:
+            denominator = total(over)
+            return total(terms) / denominator if denominator else 0.0
+
+        return share

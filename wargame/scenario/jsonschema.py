@@ -34,8 +34,12 @@ def scenario_json_schema() -> dict[str, Any]:
     whole = {key: schema.pop(key) for key in ("properties", "required", "additionalProperties",
                                               "type", "description")}
     definitions["Scenario"] = whole
+    definitions["Sourced"] = SOURCED
     for name in list(definitions):
-        definitions[PATCH_PREFIX + name] = _patch_model(definitions[name])
+        definitions[name] = _sourced_numbers(definitions[name])
+    for name in list(definitions):
+        if name != "Sourced":
+            definitions[PATCH_PREFIX + name] = _patch_model(definitions[name])
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "wargame scenario",
@@ -49,6 +53,29 @@ def scenario_json_schema() -> dict[str, Any]:
 
 def scenario_json_schema_text() -> str:
     return json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+SOURCED = {
+    "type": "object", "additionalProperties": False, "required": ["value", "source"],
+    "description": "A number with its source beside it: 'figure: <expression>' on the "
+                   "calibration figures, or 'assumption [low, high]: reason'.",
+    "properties": {"value": {"type": "number"}, "source": {"type": "string", "minLength": 1},
+                   "note": {"type": "string"}},
+}
+"""``{value, source}``: how the shipped files write a number (``wargame.sourced``)."""
+
+
+def _sourced_numbers(schema: Any) -> Any:
+    """Wherever a number goes, a sourced number may go too."""
+    if isinstance(schema, list):
+        return [_sourced_numbers(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {key: _sourced_numbers(value) for key, value in schema.items()}
+    if out.get("type") in ("number", "integer"):
+        annotations = {k: out.pop(k) for k in ("description", "title", "default") if k in out}
+        return {**annotations, "anyOf": [out, {"$ref": "#/$defs/Sourced"}]}
+    return out
 
 
 def _world_property(inline: dict[str, Any]) -> dict[str, Any]:

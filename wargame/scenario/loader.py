@@ -25,6 +25,7 @@ from wargame.frozen import freeze
 from wargame.limits import MAX_SCENARIO_BYTES
 from wargame.scenario.base import text_problem
 from wargame.scenario.schema import Scenario
+from wargame.sourced import Sourced, strip_sources
 from wargame.yamlio import (
     Located,
     Path_,
@@ -112,7 +113,7 @@ def _check_allowed(target: Path, shown: str, field: str, file: str, line: int | 
 def _resolve(path: Path, shown: str, chain: tuple[Path, ...],
              folders: tuple[Path, ...]) -> Located:
     """Read a file and everything it extends, merged, with locations."""
-    located = parse_yaml(_read(path, shown), shown)
+    located = _parse(_read(path, shown), shown)
     data = located.data
     if not isinstance(data, dict):
         found = "an empty file" if data is None else type(data).__name__
@@ -147,6 +148,26 @@ def _resolve(path: Path, shown: str, chain: tuple[Path, ...],
     child = Located({k: v for k, v in data.items() if k != "extends"},
                      {k: v for k, v in located.where.items() if k[:1] != ("extends",)})
     return _merge(base, child)
+
+
+def _parse(text: str, shown: str) -> Located:
+    """YAML with line marks, every ``{value, source}`` number replaced by its value."""
+    located = parse_yaml(text, shown)
+    data, _ = strip_sources(located.data, shown, located.where, ScenarioError)
+    return Located(data, located.where)
+
+
+def scenario_numbers(source: str | Path) -> Sourced:
+    """The numbers one scenario file writes with their sources (``{value, source}``): path
+    (``rules.cn_blockades.probability``) → (number, source), in file order. Only that file: a
+    variant's base has its own."""
+    path = Path(source)
+    shown = str(source)
+    if not exists(path) and str(source) in shipped_scenarios():
+        path = _shipped_dir() / f"{source}.yaml"
+        shown = f"scenarios/{source}.yaml"
+    located = parse_yaml(_read(path, shown), shown)
+    return strip_sources(located.data, shown, located.where, ScenarioError)[1]
 
 
 def validate_scenario_data(located_data: Any, where: dict[Path_, Where] | None = None,
@@ -224,7 +245,7 @@ def load_scenario_text(text: str, name: str = "<text>") -> Scenario:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_SCENARIO_BYTES:
         raise ScenarioError(Issue(f"a scenario may be at most {MAX_SCENARIO_BYTES} bytes",
                                   file=name))
-    located = parse_yaml(text, name)
+    located = _parse(text, name)
     if not isinstance(located.data, dict):
         found = "nothing" if located.data is None else type(located.data).__name__
         raise ScenarioError(Issue(f"a scenario must be a mapping of sections (got {found})",

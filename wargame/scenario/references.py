@@ -132,9 +132,10 @@ class References:
                 yield from self.indicator((*loc, *path), name)
 
     def formula(self, loc: Loc, formula: Formula) -> Iterator[tuple[Loc, str]]:
-        for i, term in enumerate(formula.terms):
-            for j, name in enumerate(term.of):
-                yield from self.indicator((*loc, "terms", i, "of", j), name)
+        for part in ("terms", "over"):
+            for i, term in enumerate(getattr(formula, part)):
+                for j, name in enumerate(term.of):
+                    yield from self.indicator((*loc, part, i, "of", j), name)
 
     def move_kinds(self, loc: Loc, team: str, kinds: Iterable[str]) -> Iterator[tuple[Loc, str]]:
         catalogue = self.s.teams[team].moves
@@ -216,12 +217,14 @@ def reference_issues(s: Scenario) -> Iterator[tuple[Loc, str]]:
         yield from refs.visibility(("indicators", name, "visible_to"), indicator.visible_to)
         if indicator.formula is not None:
             yield from refs.formula(("indicators", name, "formula"), indicator.formula)
-            for i, term in enumerate(indicator.formula.terms):
-                for j, other in enumerate(term.of):
-                    if other in derived and derived.index(other) >= derived.index(name):
-                        yield ("indicators", name, "formula", "terms", i, "of", j), (
-                            f"'{other}' is derived too and comes later (or is this one): "
-                            "a formula may use only derived indicators defined above it")
+            parts = (("terms", indicator.formula.terms), ("over", indicator.formula.over))
+            for part, terms in parts:
+                for i, term in enumerate(terms):
+                    for j, other in enumerate(term.of):
+                        if other in derived and derived.index(other) >= derived.index(name):
+                            yield ("indicators", name, "formula", part, i, "of", j), (
+                                f"'{other}' is derived too and comes later (or is this one): "
+                                "a formula may use only derived indicators defined above it")
         if indicator.economy is not None:
             if refs.network is None:
                 yield ("indicators", name, "economy"), (

@@ -146,13 +146,17 @@ class Term(Model):
 
 
 class Formula(Model):
-    """A sum of products of indicators, e.g. expected cost = leverage × credibility − resolve.
+    """A sum of products of indicators, e.g. expected cost = leverage × credibility − resolve,
+    optionally divided by another such sum (``over``).
 
     Data, not code: a list of terms, each a coefficient times a product of indicators.
     """
 
     terms: list[Term] = Field(min_length=1)
     """The terms summed."""
+    over: list[Term] = []
+    """Terms summed into a denominator the sum is divided by (a share: China's tool purchases
+    over the world's); a denominator of 0 gives 0."""
 
 
 class Flow(Model):
