@@ -64,3 +64,22 @@ def test_a_tiny_tick_fails_fast_naming_the_field(tmp_path):
     assert time.monotonic() - started < 30
     assert done.returncode == 1, done.stderr
     assert "meta.tick_weeks" in done.stderr and "internal error" not in done.stderr
+
+
+def test_a_list_item_of_the_embedded_world_can_be_named_by_its_id():
+    """--set into the world by id, not by position: nodes by id, edges and stocks by their edge."""
+    from wargame import load_scenario
+    from wargame.errors import ScenarioError
+    from wargame.montecarlo.overrides import apply_overrides
+
+    scenario = load_scenario("status-quo-2022")
+    changed = apply_overrides(scenario, {
+        "economy.world.edges[tw_foundry->us_chip_design].essential": 0.7,
+        "economy.world.stocks[row_energy->tw_energy].weeks": 5,
+        "economy.world.nodes[tw_foundry].value_added_share": 0.5})
+    world = changed.economy.world
+    assert [e.essential for e in world.edges if e.id == "tw_foundry->us_chip_design"] == [0.7]
+    assert [s.weeks for s in world.stocks if s.edge == "row_energy->tw_energy"] == [5]
+    assert [n.value_added_share for n in world.nodes if n.id == "tw_foundry"] == [0.5]
+    with pytest.raises(ScenarioError, match="no item 'nope'"):
+        apply_overrides(scenario, {"economy.world.nodes[nope].output": 1})

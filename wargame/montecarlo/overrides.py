@@ -44,15 +44,34 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     return path, value
 
 
-_STEP = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+_STEP = re.compile(r"\[([^\]]+)\]|([^.\[\]]+)")
+
+
+class _ById(str):
+    """A list step written ``[tw_foundry]`` or ``[us_chip_design->cn_ai_compute]``: the item
+    whose id (or edge) it is, so a path into the embedded world does not depend on positions."""
 
 
 def _steps(path: str) -> list[str | int]:
-    """``injects[3].at_week`` or ``injects.3.at_week`` → ["injects", 3, "at_week"]."""
+    """``injects[3].at_week``, ``injects.3.at_week`` → ["injects", 3, "at_week"];
+    ``economy.world.nodes[tw_foundry].output`` names the list item by its id."""
     steps: list[str | int] = []
-    for index, name in _STEP.findall(path):
-        steps.append(int(index) if index else int(name) if name.isdigit() else name)
+    for bracket, name in _STEP.findall(path):
+        if bracket:
+            steps.append(int(bracket) if bracket.isdigit() else _ById(bracket.strip()))
+        else:
+            steps.append(int(name) if name.isdigit() else name)
     return steps
+
+
+def _item_id(item: Any) -> str | None:
+    if not isinstance(item, dict):
+        return None
+    if isinstance(item.get("id"), str):
+        return item["id"]
+    if isinstance(item.get("supplier"), str) and isinstance(item.get("buyer"), str):
+        return f"{item['supplier']}->{item['buyer']}"
+    return item.get("edge") if isinstance(item.get("edge"), str) else None
 
 
 def _set(data: Any, path: str, value: Any) -> None:
@@ -73,6 +92,13 @@ def _set(data: Any, path: str, value: Any) -> None:
             else:
                 node = node[step]
         elif isinstance(node, list):
+            if isinstance(step, _ById):
+                ids = [_item_id(item) for item in node]
+                if step not in ids:
+                    known = ", ".join(i for i in ids if i)[:300] or "none"
+                    raise ScenarioError(Issue(f"no item '{step}' at '{where}' (expected one "
+                                              f"of: {known})", path))
+                step = ids.index(step)
             if not isinstance(step, int) or not 0 <= step < len(node):
                 raise ScenarioError(Issue(
                     f"'{where}' needs an index from 0 to {len(node) - 1} (got {step!r})", path))
