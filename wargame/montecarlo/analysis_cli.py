@@ -1,6 +1,7 @@
 """The analysis commands: ``summary``, ``compare``, ``plot`` and ``showcase``.
 
-``add_parser`` registers them on the main CLI (``mc`` is in ``montecarlo.cli``). Heavy imports
+``add_parser`` registers them on the main CLI (``mc`` is in ``montecarlo.cli``; ``sensitivity``
+and ``robustness``, registered here too, are in ``montecarlo.uncertainty_cli``). Heavy imports
 (pyarrow, matplotlib) happen inside the commands, so ``wargame --help`` stays fast.
 """
 
@@ -43,6 +44,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("--out", default="wargame-showcase", metavar="DIR")
     show.add_argument("--quiet", action="store_true")
     show.set_defaults(func=cmd_showcase)
+
+    from wargame.montecarlo.uncertainty_cli import add_parser as add_uncertainty_parsers
+
+    add_uncertainty_parsers(subparsers)
 
 
 def _write_csv(path: str, records: list[dict[str, Any]]) -> None:
