@@ -4,8 +4,9 @@ This is what the README's first command runs: on the embedded default (``status-
 shipped in the package), the same replications (common random numbers) are played under
 ``small-yard-high-fence`` (the 2022-2025 path), ``maximal-embargo`` and
 ``weaponized-interdependence`` (seed 000's proposal); a table of China's self-sufficiency, US
-leverage at the crisis, blockade frequency, US R&D funding and smuggled chips is printed with
-95% CIs and paired differences, and plots are written.
+leverage at the crisis, blockade frequency, US R&D funding, smuggled chips and GDP lost (the
+world's, China's, the US's) is printed with 95% CIs and paired differences, and plots are
+written.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ OUTCOMES = {
     "blockades": "blockade frequency (share of runs)",
     "us_rd_funding_bn": "US chip R&D funded by sales (bn USD)",
     "smuggled_bn": "chips smuggled into China (bn USD)",
+    "gdp_loss_bn.world": "world GDP lost to Oct 2026 (bn USD)",
+    "gdp_loss_bn.china": "China's GDP lost to Oct 2026 (bn USD)",
+    "gdp_loss_bn.us": "US GDP lost to Oct 2026 (bn USD)",
 }
 FANS = ("leverage", "self_sufficiency", "smuggled_total", "us_rd_funding")
 DEFAULT_RUNS = 200
