@@ -281,7 +281,7 @@ class Game:
         game = cls.__new__(cls)
         game._engine = Engine(scenario, header["seed"], human_teams=header.get("human_teams", ()),
                               spawn_key=tuple(header.get("spawn_key", ())), header=header)
-        for number, record in enumerate(journal.records, start=2):
+        for number, record in journal.inputs():
             try:
                 game._apply_input(record)
             except WargameError as exc:

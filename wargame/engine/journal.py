@@ -222,6 +222,13 @@ class Journal:
         """Every record after the header, as JSON-ready dicts."""
         return [entry if isinstance(entry, dict) else entry.to_json() for entry in self._entries]
 
+    def inputs(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(line number, record) of every input record (not the events, which replay
+        regenerates): what a replay applies, without turning events into JSON."""
+        for number, entry in enumerate(self._entries, start=2):
+            if isinstance(entry, dict) and entry.get("record") != "event":
+                yield number, entry
+
     def __len__(self) -> int:
         return 1 + len(self._entries)
 
