@@ -179,6 +179,27 @@ def test_same_seed_same_numbers_and_a_rerun_resumes(tiny, tmp_path):
     assert plan["method"] == "morris" and len(plan["design"]) == 3 * 4
     with pytest.raises(WargameError, match="another plan"):
         sensitivity(tiny, out=tmp_path / "a", **{**options, "runs": 4})
+    # another choice of outcomes is read from the points on disk, nothing rerun
+    only_y = sensitivity(tiny, out=tmp_path / "a", outcomes=["final_y"], **options)
+    assert point.stat().st_mtime_ns == written
+    assert only_y.records() == [row for row in first.records() if row["outcome"] == "final_y"]
+
+
+def test_a_scenario_edited_under_an_analysis_is_never_mixed_into_it(tiny, tmp_path):
+    from wargame.montecarlo.sensitivity import PointJob, run_point
+
+    options = {"trajectories": 2, "runs": 2, "jobs": 1, "progress": False,
+               "groups": ["drives_x", "shocks"]}
+    done = sensitivity(tiny, out=tmp_path / "a", **options)
+    plan = json.loads((tmp_path / "a" / "sensitivity.json").read_text())
+    Path(tiny).write_text(TINY.replace("rate_per_week: {value: 0.5", "rate_per_week: {value: 0.6"),
+                          encoding="utf-8")
+    with pytest.raises(WargameError, match="another plan"):  # a resume after the edit
+        sensitivity(tiny, out=tmp_path / "a", **options)
+    job = PointJob(0, tiny, plan["scenario_hash"], (), {}, 2, 0, str(tmp_path / "p"))
+    with pytest.raises(WargameError, match="the scenario changed while the analysis ran"):
+        run_point(job)  # a worker that loads the edited file
+    assert done.points == 6
 
 
 @pytest.mark.parametrize(("options", "message"), [

@@ -17,7 +17,8 @@ frequency, smuggling and GDP lost lower):
   ranking could be the dice's).
 
 A finished point is skipped when the same command runs again (the analysis resumes);
-``OUT/robustness.json`` holds the plan, and a folder holding another plan is refused.
+``OUT/robustness.json`` holds the plan, and a folder holding another plan is refused (another
+choice of outcomes is computed from the points on disk: each records every outcome).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from wargame.montecarlo.sensitivity import (
     point_values,
     posture_paths,
     postures_of,
+    remember,
     run_points,
     whole,
     write_csv,
@@ -205,16 +207,17 @@ def robustness(scenario: str | Path = DEFAULT_SCENARIO, postures: Sequence[str] 
                                  "only hold numbers of postures not compared")
     quantiles = latin_hypercube([(0.0, 1.0)] * len(chosen), samples, seed)
     out = Path(out)
+    content = remember(source, loaded)
     plan = {"analysis": "robustness", "design": "lhs", "scenario": source,
+            "scenario_hash": content,
             "postures": list(names), "seed": seed, "runs": runs, "samples": samples,
-            "outcomes": [item.column for item in measured],
             "groups": {group.name: [[m.path, m.low, m.high] for m in group.members]
                        for group in chosen},
             "quantiles": quantiles.tolist()}
     prepare_folder(out)
     with analysis_lock(out):
         open_plan(out, "robustness.json", plan)
-        points = [PointJob(number * len(names) + p, source, (name,),
+        points = [PointJob(number * len(names) + p, source, content, (name,),
                            point_overrides(chosen, quantiles[number], wheres[name]), runs, seed,
                            str(point_dir(out, number * len(names) + p)))
                   for number in range(samples) for p, name in enumerate(names)]
@@ -343,8 +346,8 @@ def plot_robustness(result: Robustness, out: Path | None = None) -> list[Path]:
     left.set_xlim(0, 1)
     left.set_xlabel("share of assumption sets where the posture is best", fontsize=8)
     left.legend(fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3)
-    right.set_xlabel("regret / the outcome's range over sets and postures "
-                     "(pale: worst case, dark: mean)", fontsize=8)
+    right.set_xlabel("regret / the outcome's range over sets and postures\n"
+                     "(pale: worst case, dark: mean over the sets)", fontsize=8)
     right.grid(axis="x", alpha=0.3)
     figure.suptitle(f"Are the postures' rankings robust? {result.scenario}, {result.samples} "
                     f"assumption sets × {result.runs} runs", fontsize=9)

@@ -24,8 +24,9 @@ alone would give — a ``mu_star`` not well above it is not told apart from chan
 
 Points run on a pool of workers, each a whole in-process batch; a finished point is skipped when
 the same command runs again, so an interrupted analysis resumes. ``OUT/sensitivity.json`` holds
-the plan (groups and their members, outcomes, the unit design); a folder holding another plan is
-refused.
+the plan (groups and their members, sizes, seed, the unit design); a folder holding another plan
+is refused. Every point records all the scenario's outcomes and GDP columns, so another choice of
+``outcomes`` on the same folder is computed from the points on disk.
 """
 
 from __future__ import annotations
@@ -40,7 +41,6 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +52,8 @@ from wargame.montecarlo.progress import Progress, ProgressCallback
 from wargame.scenario.schema import Scenario
 
 DEFAULT_SCENARIO = "status-quo-2022"
-DEFAULT_TRAJECTORIES = 10
-DEFAULT_RUNS = 8
+DEFAULT_TRAJECTORIES = 6
+DEFAULT_RUNS = 4
 LEVELS = 4
 PLAN_BYTES = 64 << 20
 
@@ -310,6 +310,9 @@ class PointJob:
 
     number: int
     source: str
+    scenario_hash: str
+    """The content hash of the scenario the plan was made on (a worker checks it loads the same:
+    a file edited while the analysis runs must not mix two scenarios)."""
     postures: tuple[str, ...]
     overrides: dict[str, float | int]
     runs: int
@@ -317,18 +320,42 @@ class PointJob:
     directory: str
 
 
-@lru_cache(maxsize=2)
-def _scenario(source: str) -> Scenario:
+_LOADED: dict[str, tuple[Scenario, str]] = {}
+"""The scenario a process last loaded for its points, with its content hash."""
+
+
+def remember(source: str, scenario: Scenario) -> str:
+    """Keep the scenario the plan is made on for the points run here; its content hash."""
+    from wargame.scenario.loader import scenario_hash
+
+    content = scenario_hash(scenario)
+    _LOADED.clear()
+    _LOADED[source] = (scenario, content)
+    return content
+
+
+def _scenario(source: str, expected: str) -> Scenario:
+    """The scenario of the plan: the one kept, or the file loaded again (a worker, or a file
+    edited since); a different content than the plan's is an error, never a mixed analysis."""
     from wargame.scenario.loader import load_scenario
 
-    return load_scenario(source)
+    found = _LOADED.get(source)
+    if found is None or found[1] != expected:
+        remember(source, load_scenario(source))
+        found = _LOADED[source]
+    if found[1] != expected:
+        raise WargameError(f"{source}: the scenario changed while the analysis ran (its content "
+                           "hash differs from the plan's); run the analysis again with a new "
+                           "--out")
+    return found[0]
 
 
 def run_point(job: PointJob) -> tuple[int, int]:
     """Run (or finish) the point's batch; its number and how many replications failed."""
     from wargame.montecarlo.runner import monte_carlo
 
-    results = monte_carlo(_scenario(job.source), job.runs, job.seed, 1, out=job.directory,
+    scenario = _scenario(job.source, job.scenario_hash)
+    results = monte_carlo(scenario, job.runs, job.seed, 1, out=job.directory,
                           postures=list(job.postures), overrides=job.overrides,
                           chunk_size=job.runs, series=[], resume=True, progress=False)
     return job.number, results.failed
@@ -589,17 +616,20 @@ def sensitivity(scenario: str | Path = DEFAULT_SCENARIO, outcomes: Sequence[str]
     counts = effective_members(chosen, where)
     design = morris_design(chosen, trajectories, seed)
     out = Path(out)
+    content = remember(source, loaded)
     plan = {"analysis": "sensitivity", "method": "morris", "levels": LEVELS,
-            "scenario": source, "postures": list(postures), "seed": seed, "runs": runs,
-            "trajectories": trajectories, "outcomes": [item.column for item in measured],
+            "scenario": source, "scenario_hash": content, "postures": list(postures),
+            "seed": seed, "runs": runs,
+            "trajectories": trajectories,
             "groups": {group.name: [[m.path, m.low, m.high] for m in group.members]
                        for group in chosen},
             "design": design.tolist()}
     prepare_folder(out)
     with analysis_lock(out):
         open_plan(out, "sensitivity.json", plan)
-        points = [PointJob(number, source, postures, point_overrides(chosen, row, where), runs,
-                           seed, str(point_dir(out, number)))
+        points = [PointJob(number, source, content, postures,
+                           point_overrides(chosen, row, where), runs, seed,
+                           str(point_dir(out, number)))
                   for number, row in enumerate(design)]
         failed = run_points(points, jobs, progress)
         result = Sensitivity(out, loaded.meta.name, postures, chosen, measured, trajectories,
@@ -675,33 +705,38 @@ def sensitivity_lines(result: Sensitivity, top: int = 8) -> list[str]:
     return lines
 
 
-def _matrix(result: Sensitivity) -> tuple[list[Outcome], list[str], np.ndarray]:
-    """Outcomes measured, groups in order of importance, mu* / the outcome's largest mu*."""
+def _matrix(result: Sensitivity) -> tuple[list[Outcome], list[str], np.ndarray, np.ndarray]:
+    """Outcomes measured, groups in order of importance, mu* / the outcome's largest mu*, and
+    whether each mu* stands out of the noise (more than twice its noise floor)."""
     measured = [outcome for outcome in result.outcomes if result.ranking(outcome.column)]
     names = [group.name for group in result.groups]
     matrix = np.zeros((len(names), len(measured)))
+    clear = np.zeros((len(names), len(measured)), dtype=bool)
     for column, outcome in enumerate(measured):
         for effect in result.ranking(outcome.column):
             matrix[names.index(effect.group), column] = effect.mu_star
+            clear[names.index(effect.group), column] = effect.mu_star > 2 * effect.noise
         largest = matrix[:, column].max()
         if largest > 0:
             matrix[:, column] /= largest
     order = np.argsort(-matrix.mean(axis=1), kind="stable") if len(measured) else np.arange(
         len(names))
-    return measured, [names[i] for i in order], matrix[order]
+    return measured, [names[i] for i in order], matrix[order], clear[order]
 
 
 def heatmap(result: Sensitivity, path: Path) -> Path:
     """Groups × outcomes: each outcome's mu* as a share of its largest (1 = what drives it
-    most), groups in order of their mean share."""
+    most), groups in order of their mean share; a hatched cell's mu* is within twice its noise
+    floor (not told apart from the dice at this many replications)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
 
-    measured, names, matrix = _matrix(result)
-    figure, axes = plt.subplots(figsize=(1.0 + 0.62 * max(len(measured), 1),
-                                         1.6 + 0.27 * len(names)), dpi=120, layout="constrained")
+    measured, names, matrix, clear = _matrix(result)
+    figure, axes = plt.subplots(figsize=(1.6 + 0.62 * max(len(measured), 1),
+                                         1.9 + 0.27 * len(names)), dpi=120, layout="constrained")
     image = axes.imshow(matrix, cmap="viridis", vmin=0, vmax=1, aspect="auto")
     axes.set_xticks(range(len(measured)), [outcome.short for outcome in measured], rotation=50,
                     ha="right", fontsize=8)
@@ -709,13 +744,17 @@ def heatmap(result: Sensitivity, path: Path) -> Path:
     for row in range(len(names)):
         for column in range(len(measured)):
             value = matrix[row, column]
-            if value >= 0.05:
-                axes.text(column, row, f"{value:.2f}", ha="center", va="center", fontsize=6,
-                          color="black" if value > 0.6 else "white")
+            if value < 0.05:
+                continue
+            if not clear[row, column]:
+                axes.add_patch(Rectangle((column - 0.5, row - 0.5), 1, 1, fill=False,
+                                         hatch="////", edgecolor="#bbbbbb", linewidth=0))
+            axes.text(column, row, f"{value:.2f}", ha="center", va="center", fontsize=6,
+                      color="black" if value > 0.6 else "white")
     figure.colorbar(image, ax=axes, shrink=0.6, label="mu* / the outcome's largest mu*")
     axes.set_title(f"What drives each outcome: Morris mu* by group of assumptions\n"
-                   f"{result.scenario}, {result.trajectories} trajectories × {result.runs} runs",
-                   fontsize=9)
+                   f"{result.scenario}, {result.trajectories} trajectories × {result.runs} runs"
+                   "\n(hatched: within twice the noise floor)", fontsize=9)
     figure.savefig(path)
     plt.close(figure)
     return path
@@ -723,36 +762,49 @@ def heatmap(result: Sensitivity, path: Path) -> Path:
 
 def bars(result: Sensitivity, path: Path, top: int = 8) -> Path:
     """One panel per outcome: the ``top`` groups' mu* with its 95% bootstrap interval and the
-    noise floor (grey tick), in the outcome's unit."""
+    noise floor (an orange tick: a bar not well past it is not told apart from the dice), in the
+    outcome's unit."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     measured = [outcome for outcome in result.outcomes if result.ranking(outcome.column)]
-    columns = 2 if len(measured) > 1 else 1
+    columns = 1 if len(measured) == 1 else 2 if len(measured) <= 6 else 3
     rows = max(1, math.ceil(len(measured) / columns))
-    figure, grid = plt.subplots(rows, columns, figsize=(5.2 * columns, 0.28 * top * rows + 0.9 *
-                                                        rows + 0.6), dpi=120,
-                                layout="constrained", squeeze=False)
+    figure, grid = plt.subplots(rows, columns, figsize=(4.4 * columns, (0.22 * top + 0.8) * rows
+                                                        + 0.7), dpi=120, layout="constrained",
+                                squeeze=False)
     for axes, outcome in zip(grid.flat, measured, strict=False):
         effects = result.ranking(outcome.column)[:top][::-1]
         y = np.arange(len(effects))
-        axes.barh(y, [e.mu_star for e in effects], xerr=[e.mu_star_conf for e in effects],
-                  color="#1f77b4", alpha=0.8, error_kw={"elinewidth": 0.8, "capsize": 2})
-        axes.scatter([e.noise for e in effects], y, marker="|", color="grey", s=80, zorder=3,
-                     label="noise floor")
+        mu_star = np.array([e.mu_star for e in effects])
+        conf = np.array([e.mu_star_conf for e in effects])
+        axes.barh(y, mu_star, xerr=[np.minimum(conf, mu_star), conf], color="#1f77b4",
+                  alpha=0.85, error_kw={"elinewidth": 0.8, "capsize": 2})
+        axes.scatter([e.noise for e in effects], y, marker="|", color="#ff7f0e", s=120,
+                     linewidths=2, zorder=3, label="noise floor")
         axes.set_yticks(y, [e.group for e in effects], fontsize=7)
+        axes.set_xlim(left=0)
         axes.tick_params(axis="x", labelsize=7)
-        axes.set_title(outcome.label, fontsize=8)
+        axes.set_title(textwrap_label(outcome.label), fontsize=8)
         axes.grid(axis="x", alpha=0.3)
     for axes in list(grid.flat)[len(measured):]:
         axes.set_visible(False)
-    figure.suptitle(f"Morris mu* (change across each group's range) with 95% intervals; "
-                    f"{result.scenario}", fontsize=9)
+    handles, labels = grid.flat[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", fontsize=7)
+    figure.suptitle(f"Morris mu* (the change across each group's range) with 95% intervals\n"
+                    f"{result.scenario}, {result.trajectories} trajectories × {result.runs} "
+                    "runs", fontsize=9)
     figure.savefig(path)
     plt.close(figure)
     return path
+
+
+def textwrap_label(text: str, width: int = 48) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
 
 
 def plot_sensitivity(result: Sensitivity, out: Path | None = None) -> list[Path]:
