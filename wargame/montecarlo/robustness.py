@@ -104,7 +104,10 @@ class Robustness:
 
     def records(self) -> list[dict[str, Any]]:
         return [{"outcome": row.outcome, "better": outcome.better, "posture": row.posture,
-                 "share_best": row.share_best, "mean": row.mean, "mean_regret": row.mean_regret,
+                 "share_best": row.share_best,
+                 "share_low": share_interval(row.share_best, self.samples)[0],
+                 "share_high": share_interval(row.share_best, self.samples)[1],
+                 "mean": row.mean, "mean_regret": row.mean_regret,
                  "worst_regret": row.worst_regret, "worst_set": row.worst_set,
                  "clear_sets": self.clear.get(outcome.column, 0), "sets": self.samples}
                 for outcome in self.outcomes for row in self.rows.get(outcome.column, [])]
@@ -262,6 +265,18 @@ def _extremes(result: Robustness, number: int, count: int = 3) -> str:
     return ", ".join(f"{result.groups[i].name} {row[i]:.2f}" for i in order)
 
 
+def share_interval(share: float, sets: int) -> tuple[float, float]:
+    """The Wilson 95% interval of a share of ``sets`` (ties counted as their fraction)."""
+    from wargame.montecarlo.analysis import wilson_interval
+
+    return wilson_interval(round(share * sets), sets)
+
+
+def _share(share: float, sets: int) -> str:
+    low, high = share_interval(share, sets)
+    return f"{share:.0%} [{low:.0%}, {high:.0%}]"
+
+
 def robustness_lines(result: Robustness) -> list[str]:
     from wargame.text import table
 
@@ -285,9 +300,11 @@ def robustness_lines(result: Robustness) -> list[str]:
                          "not measured"))
             continue
         rows.append((outcome.label, outcome.better or "",
-                     *(f"{row.share_best:.0%}" for row in found),
+                     *(_share(row.share_best, result.samples) for row in found),
                      f"{result.clear[outcome.column]}/{result.samples}"))
     lines += table(rows, ("outcome", "better", *result.postures, "clear"))
+    lines.append(f"(95% Wilson intervals for {result.samples} sets in brackets: how far the "
+                 "share could be from the share over all assumption sets)")
     lines += ["", "worst-case regret (the largest shortfall from the set's best posture, in the "
               "outcome's unit) [set where it happens]; mean regret below", ""]
     rows = []

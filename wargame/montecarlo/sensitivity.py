@@ -434,9 +434,10 @@ def open_plan(out: Path, name: str, plan: dict[str, Any]) -> Path:
         data = read_regular_file(path, PLAN_BYTES,
                                  lambda message: WargameError(f"{path}: {message}"), what="plan")
         if data.decode("utf-8", errors="replace") != text:
-            raise WargameError(f"{out}: holds an analysis with another plan (scenario, groups, "
-                               "outcomes, sizes or seed differ, or the scenario's assumptions "
-                               "changed); use a new --out directory, or delete this one")
+            raise WargameError(f"{out}: holds an analysis with another plan (scenario, "
+                               "postures, groups, sizes or seed differ, or the scenario or its "
+                               "assumptions changed); use a new --out directory, or delete "
+                               "this one")
         return path
     save_text_atomic(path, text)
     return path
