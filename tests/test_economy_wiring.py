@@ -9,6 +9,7 @@ import pytest
 
 import wargame
 from wargame import Game, ScenarioError
+from wargame.montecarlo.overrides import apply_overrides
 
 ECONOMY_GAME = """
 meta: {name: Wired, start: 2025-01-06, horizon_weeks: 24, turn_weeks: 4}
@@ -70,6 +71,30 @@ def test_bound_indicators_start_from_the_network_and_follow_it():
     assert start["leverage"] > 0
     game.run(weeks=8)
     assert game.indicators()["compute"] == pytest.approx(start["compute"])  # nothing happened
+
+
+def test_the_leverage_index_reads_1_at_the_start_whatever_the_worlds_numbers():
+    """A "1 = 2022" leverage must not depend on how long the counterfactual runs or how deep
+    the stocks are: those change the bn figure, not the start's index (a sensitivity analysis
+    moving them would otherwise move every deterrence comparison by a normalisation)."""
+    extra = "  index: {economy: leverage_index}\n"
+    scenario = wargame.load_scenario_text(
+        ECONOMY_GAME.replace("  plain: {initial: 1}\n", "  plain: {initial: 1}\n" + extra),
+        "wired.yaml")
+    readings = []
+    for horizon in (13, 26, 52):
+        game = Game(apply_overrides(
+            scenario, {"economy.world.parameters.leverage_horizon_weeks": horizon}), seed=1)
+        start = game.indicators()
+        assert start["index"] == pytest.approx(1.0)
+        readings.append(start["leverage"])
+        game.submit({"team": "cn", "kind": "smuggle"})
+        game.run(weeks=6)
+        after = game.indicators()
+        # smuggling erodes the leverage: the index falls with the bn figure, by the same ratio
+        assert after["index"] < 1
+        assert after["index"] == pytest.approx(after["leverage"] / start["leverage"])
+    assert readings[0] < readings[1] < readings[2]
 
 
 def test_an_embargo_move_cuts_the_links_and_the_indicator_falls_and_crosses_its_trigger():

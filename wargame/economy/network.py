@@ -26,6 +26,14 @@ _TINY = 1e-12
 """Below this a flow or a demand counts as zero (avoids 0/0 in ratios)."""
 
 
+LEVERAGE_BINDINGS = ("leverage", "leverage_index")
+"""Bindings read from ``SupplyNetwork.leverage`` rather than the network's indicators:
+``leverage`` in the world's value unit, ``leverage_index`` as a multiple of its value at the
+start. The index is what a scenario's "1 = 2022" leverage should read: it stays 1 at the start
+whatever the world's numbers (a sensitivity analysis moving stocks or the horizon changes the
+bn figure, not the start's reading of the index)."""
+
+
 class SupplyNetwork:
     """The supply network's state, stepped one tick at a time.
 

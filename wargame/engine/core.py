@@ -102,7 +102,8 @@ class Engine(EffectCompiler, EconomyLink, WhiteCell):
         # the economy: a supply network stepped every tick; some indicators read from it
         self.network = SupplyNetwork(scenario.economy.world) if scenario.economy else None
         self.bindings: list[tuple[int, str]] = []
-        self.leverage_position: int | None = None
+        self.leverage_positions: list[tuple[int, bool]] = []
+        self.leverage_start = 0.0
         self.leverage_period = 0
         self.measures: dict[str, dict[int, float]] = {}
         """Per link-restricting measure, the open fraction it leaves on each edge it touches."""

@@ -9,7 +9,7 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from wargame.economy.network import SupplyNetwork
+from wargame.economy.network import LEVERAGE_BINDINGS, SupplyNetwork
 from wargame.scenario.schema import Meta, Scenario
 
 GdpLoss = dict[str, dict[int, dict[str, float]]]
@@ -37,7 +37,10 @@ class EconomyLink:
     high: list[float]
     meta: Meta
     bindings: list[tuple[int, str]]
-    leverage_position: int | None
+    leverage_positions: list[tuple[int, bool]]
+    """Indicators bound to the network's leverage: (position, as an index of the start's)."""
+    leverage_start: float
+    """The network's leverage at the start, what ``leverage_index`` is measured against."""
     leverage_period: int
     set_indicator: Callable[[int, float, str | None], None]
     """Provided by ``Engine``: set an indicator within its bounds and fire its triggers."""
@@ -50,12 +53,14 @@ class EconomyLink:
         network = self.network
         assert network is not None and scenario.economy is not None
         start = network.indicator_values()
+        self.leverage_start = network.leverage()
         for position, indicator in enumerate(scenario.indicators.values()):
             if indicator.economy is None:
                 continue
-            if indicator.economy == "leverage":
-                self.leverage_position = position
-                value = network.leverage()
+            if indicator.economy in LEVERAGE_BINDINGS:
+                relative = indicator.economy == "leverage_index"
+                self.leverage_positions.append((position, relative))
+                value = self._leverage_reading(self.leverage_start, relative)
             else:
                 self.bindings.append((position, indicator.economy))
                 value = start[indicator.economy]
@@ -77,8 +82,16 @@ class EconomyLink:
             values = network.indicator_values()
             for position, name in self.bindings:
                 self.set_indicator(position, values[name], None)
-        if self.leverage_position is not None and ticks_done % self.leverage_period == 0:
-            self.set_indicator(self.leverage_position, network.leverage(), None)
+        if self.leverage_positions and ticks_done % self.leverage_period == 0:
+            leverage = network.leverage()
+            for position, relative in self.leverage_positions:
+                self.set_indicator(position, self._leverage_reading(leverage, relative), None)
+
+    def _leverage_reading(self, leverage: float, relative: bool) -> float:
+        """``leverage`` in bn, or as a multiple of the start's (0 when the start's is 0)."""
+        if not relative:
+            return leverage
+        return leverage / self.leverage_start if self.leverage_start > 0 else 0.0
 
     def _mark_years(self, network: SupplyNetwork) -> None:
         """Record the losses so far at each 1 January this tick passed. Output is constant

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from wargame.economy.network import SupplyNetwork
+from wargame.economy.network import LEVERAGE_BINDINGS, SupplyNetwork
 from wargame.economy.spec import EdgeSelector
 from wargame.scenario.base import RESERVED_IDS
 from wargame.scenario.conditions import Condition, condition_indicators
@@ -229,9 +229,9 @@ def reference_issues(s: Scenario) -> Iterator[tuple[Loc, str]]:
             if refs.network is None:
                 yield ("indicators", name, "economy"), (
                     "binding to the economy needs an economy section in the scenario")
-            elif indicator.economy != "leverage" and \
+            elif indicator.economy not in LEVERAGE_BINDINGS and \
                     indicator.economy not in refs.network.indicator_names():
-                names = ", ".join(("leverage", *refs.network.indicator_names()))
+                names = ", ".join((*LEVERAGE_BINDINGS, *refs.network.indicator_names()))
                 yield ("indicators", name, "economy"), (
                     f"unknown economy indicator '{indicator.economy}' (expected one of: {names})")
         for team in indicator.intel:

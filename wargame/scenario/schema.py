@@ -196,8 +196,9 @@ class Indicator(Model):
     initial: float | None = None
     """Value at week 0 (required unless the indicator is bound to the economy)."""
     economy: str | None = None
-    """Bind to one of the economy's indicators (or ``leverage``): its value is then set every
-    tick from the supply network, starting from the network's own value."""
+    """Bind to one of the economy's indicators (or ``leverage``, or ``leverage_index``: the
+    leverage as a multiple of its value at the start): its value is then set every tick from
+    the supply network, starting from the network's own value."""
     formula: Formula | None = None
     """Derive it from other indicators: recomputed every tick (after the economy and the flows)
     and at the start; no ``initial`` needed."""
