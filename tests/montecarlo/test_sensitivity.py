@@ -19,7 +19,9 @@ from wargame.montecarlo.sensitivity import (
     point_overrides,
     posture_paths,
     sensitivity,
+    sensitivity_lines,
     step,
+    stuck_value,
 )
 
 TINY = """
@@ -163,6 +165,41 @@ def test_a_group_that_cannot_move_an_outcome_has_mu_star_zero_and_one_that_must_
     assert result.ranking("final_x")[0].mu_star >= result.ranking("final_x")[-1].mu_star
     rows = (tmp_path / "a" / "sensitivity.csv").read_text().splitlines()
     assert rows[0].startswith("outcome,label,rank,group") and len(rows) == 1 + 2 * 4
+
+
+RARE = TINY.replace("""sources:
+""", """sources:
+  rare:
+    rate_per_week: {value: 0.0001, source: "assumption [0.00005, 0.0002] (rare_odds): seldom"}
+    event: {kind: rare, effects: [{op: shift, indicator: hits, by: 1}]}
+""").replace("""  fixed:""", """  hits: {initial: 0, min: 0, max: 100}
+  fixed:""").replace("""  final_y:""", """  final_hits: {indicator: hits, stat: final}
+  final_y:""")
+
+
+def test_an_outcome_the_few_seeds_never_see_move_is_called_unresolved(tmp_path):
+    """A rare event (a blockade) that none of the design's seeds produced gives mu* 0 and a
+    noise floor of 0 for every group, its own odds included: read as "nothing matters" unless
+    the output says the replications never saw it move."""
+    path = tmp_path / "rare.yaml"
+    path.write_text(RARE, encoding="utf-8")
+    result = sensitivity(str(path), trajectories=3, runs=3, jobs=1, out=tmp_path / "a",
+                         progress=False)
+    on_hits = {e.group: e for e in result.ranking("final_hits")}
+    assert on_hits["rare_odds"].mu_star == 0 and on_hits["rare_odds"].noise == 0
+    assert result.unresolved == {"final_hits": (result.points, 0.0)}
+    text = "\n".join(sensitivity_lines(result, top=0))
+    assert f"unresolved: at {result.points} of {result.points} points every replication gave 0" \
+        in text
+    rows = (tmp_path / "a" / "sensitivity.csv").read_text().splitlines()
+    assert rows[0].endswith(",resolved")
+    assert {row.split(",")[-1] for row in rows[1:] if row.startswith("final_hits")} == {"False"}
+    assert {row.split(",")[-1] for row in rows[1:] if row.startswith("final_x")} == {"True"}
+    # an outcome that moves is not flagged, even where most of its points agree with each other
+    assert "final_x" not in result.unresolved and "final_y" not in result.unresolved
+    assert stuck_value([np.array([0.0, 0.0])] * 9 + [np.array([1.0, 0.0])]) == (9, 0.0)
+    assert stuck_value([np.array([0.0, 0.0])] * 8 + [np.array([1.0, 0.0])] * 2) is None
+    assert stuck_value([np.array([float(i)] * 2) for i in range(10)]) is None
 
 
 def test_same_seed_same_numbers_and_a_rerun_resumes(tiny, tmp_path):

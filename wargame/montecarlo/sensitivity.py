@@ -540,6 +540,9 @@ class Sensitivity:
     point, see ``missing``)."""
     missing: dict[str, int] = field(default_factory=dict)
     """Outcome column → points at which no replication recorded it."""
+    unresolved: dict[str, tuple[int, float]] = field(default_factory=dict)
+    """Outcome column → (points, value): at nearly every point every replication gave this one
+    value (``stuck_value``), so the design hardly saw the outcome move."""
     failed: int = 0
     points: int = 0
     left_out: list[str] = field(default_factory=list)
@@ -555,8 +558,30 @@ class Sensitivity:
                 rows.append({"outcome": outcome.column, "label": outcome.label, "rank": rank,
                              "group": effect.group, "members": effect.members,
                              "mu_star": effect.mu_star, "mu_star_conf": effect.mu_star_conf,
-                             "mu": effect.mu, "sigma": effect.sigma, "noise": effect.noise})
+                             "mu": effect.mu, "sigma": effect.sigma, "noise": effect.noise,
+                             "resolved": outcome.column not in self.unresolved})
         return rows
+
+
+UNRESOLVED_SHARE = 0.9
+"""An outcome is unresolved when at this share of the points or more every replication gave
+one and the same value."""
+
+
+def stuck_value(per_point: Sequence[np.ndarray]) -> tuple[int, float] | None:
+    """(points, value) when at ``UNRESOLVED_SHARE`` of the points or more every replication gave
+    the same ``value``: a rare event (a blockade) the few seeds of the design never or always
+    produced. Its mu* are then near 0 with a noise floor near 0, which says nothing about the
+    assumptions; more replications a point are the remedy."""
+    constant: dict[float, int] = {}
+    for values in per_point:
+        finite = values[np.isfinite(values)]
+        if len(finite) and np.all(finite == finite[0]):
+            constant[float(finite[0])] = constant.get(float(finite[0]), 0) + 1
+    if not constant:
+        return None
+    value, points = max(constant.items(), key=lambda item: (item[1], -item[0]))
+    return (points, value) if points >= UNRESOLVED_SHARE * len(per_point) else None
 
 
 def elementary_effects(design: np.ndarray, per_point: Sequence[np.ndarray], groups: int,
@@ -643,6 +668,9 @@ def sensitivity(scenario: str | Path = DEFAULT_SCENARIO, outcomes: Sequence[str]
             if missing:
                 result.missing[outcome.column] = missing
                 continue
+            stuck = stuck_value(per_point)
+            if stuck is not None:
+                result.unresolved[outcome.column] = stuck
             found = elementary_effects(design, per_point, len(chosen), problem, seed)
             effects = [Effect(outcome.column, group.name, count, float(found["mu_star"][i]),
                               float(found["mu_star_conf"][i]), float(found["mu"][i]),
@@ -703,12 +731,19 @@ def sensitivity_lines(result: Sensitivity, top: int = 8) -> list[str]:
             lines.append(f"  ... {rest} more groups, mu* up to "
                          f"{_number(effects[len(shown)].mu_star)} ({quiet} of them within twice "
                          "their noise)")
+        if outcome.column in result.unresolved:
+            points, value = result.unresolved[outcome.column]
+            lines.append(f"  unresolved: at {points} of {result.points} points every "
+                         f"replication gave {_number(value)}; {result.runs} replications a "
+                         "point hardly see this outcome move, so these mu* say little (raise "
+                         "--runs, or vary fewer --groups)")
     return lines
 
 
 def _matrix(result: Sensitivity) -> tuple[list[Outcome], list[str], np.ndarray, np.ndarray]:
     """Outcomes measured, groups in order of importance, mu* / the outcome's largest mu*, and
-    whether each mu* stands out of the noise (more than twice its noise floor)."""
+    whether each mu* stands out of the noise (more than twice its noise floor, and the outcome
+    not unresolved)."""
     measured = [outcome for outcome in result.outcomes if result.ranking(outcome.column)]
     names = [group.name for group in result.groups]
     matrix = np.zeros((len(names), len(measured)))
@@ -716,7 +751,8 @@ def _matrix(result: Sensitivity) -> tuple[list[Outcome], list[str], np.ndarray, 
     for column, outcome in enumerate(measured):
         for effect in result.ranking(outcome.column):
             matrix[names.index(effect.group), column] = effect.mu_star
-            clear[names.index(effect.group), column] = effect.mu_star > 2 * effect.noise
+            clear[names.index(effect.group), column] = (
+                effect.mu_star > 2 * effect.noise and outcome.column not in result.unresolved)
         largest = matrix[:, column].max()
         if largest > 0:
             matrix[:, column] /= largest
@@ -728,7 +764,8 @@ def _matrix(result: Sensitivity) -> tuple[list[Outcome], list[str], np.ndarray, 
 def heatmap(result: Sensitivity, path: Path) -> Path:
     """Groups × outcomes: each outcome's mu* as a share of its largest (1 = what drives it
     most), groups in order of their mean share; a hatched cell's mu* is within twice its noise
-    floor (not told apart from the dice at this many replications)."""
+    floor (not told apart from the dice at this many replications), or its outcome is
+    unresolved (``stuck_value``)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -739,8 +776,9 @@ def heatmap(result: Sensitivity, path: Path) -> Path:
     figure, axes = plt.subplots(figsize=(1.6 + 0.62 * max(len(measured), 1),
                                          1.9 + 0.27 * len(names)), dpi=120, layout="constrained")
     image = axes.imshow(matrix, cmap="viridis", vmin=0, vmax=1, aspect="auto")
-    axes.set_xticks(range(len(measured)), [outcome.short for outcome in measured], rotation=50,
-                    ha="right", fontsize=8)
+    labels = [outcome.short + (" (unresolved)" if outcome.column in result.unresolved else "")
+              for outcome in measured]
+    axes.set_xticks(range(len(measured)), labels, rotation=50, ha="right", fontsize=8)
     axes.set_yticks(range(len(names)), names, fontsize=8)
     for row in range(len(names)):
         for column in range(len(measured)):
@@ -755,7 +793,8 @@ def heatmap(result: Sensitivity, path: Path) -> Path:
     figure.colorbar(image, ax=axes, shrink=0.6, label="mu* / the outcome's largest mu*")
     axes.set_title(f"What drives each outcome: Morris mu* by group of assumptions\n"
                    f"{result.scenario}, {result.trajectories} trajectories × {result.runs} runs"
-                   "\n(hatched: within twice the noise floor)", fontsize=9)
+                   "\n(hatched: within twice the noise floor, or an outcome the replications "
+                   "hardly saw move)", fontsize=9)
     figure.savefig(path)
     plt.close(figure)
     return path
