@@ -53,7 +53,10 @@ class EconomyLink:
         network = self.network
         assert network is not None and scenario.economy is not None
         start = network.indicator_values()
-        self.leverage_start = network.leverage()
+        binds_leverage = any(indicator.economy in LEVERAGE_BINDINGS
+                             for indicator in scenario.indicators.values())
+        # two counterfactual runs of the network: only for a scenario that reads them
+        self.leverage_start = network.leverage() if binds_leverage else 0.0
         for position, indicator in enumerate(scenario.indicators.values()):
             if indicator.economy is None:
                 continue
