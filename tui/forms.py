@@ -8,6 +8,7 @@ an engine ``MoveError`` is shown inline too, and nothing changes).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from textual.containers import Vertical
@@ -18,6 +19,47 @@ from tui.session import MoveView, ParamView
 
 class FormError(ValueError):
     """A value that cannot be read as its parameter's type; the message is shown inline."""
+
+
+class Tick(Checkbox):
+    """A checkbox whose box is empty when unticked, so the state is seen without colour.
+
+    Why: Textual's checkbox draws the same ``X`` ticked or not and tells them apart by its
+    colour alone, which a terminal with a dim palette (or a person who does not see the two
+    greens apart) loses; ``app.tcss`` colours them apart as well."""
+
+    def __init__(self, label: str, value: bool = False, **kwargs: Any) -> None:
+        super().__init__(label, value, **kwargs)
+        self.BUTTON_INNER = "X" if value else " "
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "X" if self.value else " "
+        super().watch_value()
+
+
+def read_number(name: str, text: str, integer: bool) -> int | float:
+    """``text`` as a whole number or a finite number, or a ``FormError`` naming ``name``.
+
+    Why the field itself does not restrict what is typed: a field that drops what it does not
+    accept turned ``12.5`` into ``125`` without a word. Every key reaches the field, and what is
+    not a number is said here. ``2.0`` is the whole number 2."""
+    kind = "a whole number" if integer else "a number"
+    if integer:
+        try:
+            return int(text)  # exact, however many digits
+        except ValueError:
+            pass
+    try:
+        value = float(text)
+    except ValueError:
+        raise FormError(f"{name}: must be {kind} (got {text})") from None
+    if not math.isfinite(value):
+        raise FormError(f"{name}: must be a finite number (got {text})")
+    if not integer:
+        return value
+    if not value.is_integer():
+        raise FormError(f"{name}: must be a whole number (got {text})")
+    return int(value)
 
 
 def _hint(param: ParamView) -> str:
@@ -46,20 +88,21 @@ def param_widgets(move: MoveView, prefix: str) -> list[Any]:
                                   value=param.default if has_default else Select.NULL,
                                   id=widget_id, allow_blank=not has_default, compact=True))
         elif param.type == "boolean":
-            widgets.append(Checkbox(f"{param.name}: {label}", value=bool(param.default),
-                                    id=widget_id, compact=True))
+            widgets.append(Tick(f"{param.name}: {label}", value=bool(param.default),
+                                id=widget_id, compact=True))
         else:
             widgets.append(Static(f"{param.name}: {label} ({_hint(param)})",
                                   classes="param-label"))
             widgets.append(Input(value="" if param.default is None else f"{param.default:g}",
-                                 placeholder=_hint(param), id=widget_id,
-                                 type="integer" if param.type == "integer" else "number",
-                                 compact=True))
+                                 placeholder=_hint(param), id=widget_id, compact=True))
     return widgets
 
 
 def read_params(move: MoveView, container: Vertical, prefix: str) -> dict[str, Any]:
-    """The typed values of the form; blank numbers are left out (the engine's default)."""
+    """The typed values of the form; blank numbers are left out (the engine's default).
+
+    Bounds are checked here as well as by the engine so that the message names the field as
+    the form shows it (``levels``, not the engine's path ``move.params.levels``)."""
     values: dict[str, Any] = {}
     for param in move.params:
         widget = container.query_one(f"#{prefix}-{param.name}")
@@ -73,9 +116,10 @@ def read_params(move: MoveView, container: Vertical, prefix: str) -> dict[str, A
             text = widget.value.strip()
             if not text:
                 continue
-            try:
-                values[param.name] = int(text) if param.type == "integer" else float(text)
-            except ValueError:
-                kind = "a whole number" if param.type == "integer" else "a number"
-                raise FormError(f"{param.name}: must be {kind} (got {text!r})") from None
+            value = read_number(param.name, text, param.type == "integer")
+            if param.minimum is not None and value < param.minimum:
+                raise FormError(f"{param.name}: must be ≥ {param.minimum:g} (got {text})")
+            if param.maximum is not None and value > param.maximum:
+                raise FormError(f"{param.name}: must be ≤ {param.maximum:g} (got {text})")
+            values[param.name] = value
     return values

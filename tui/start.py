@@ -15,6 +15,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
+from tui.forms import Tick
 from tui.paths import Root
 from tui.session import Session, shipped
 from wargame import WargameError
@@ -112,9 +113,9 @@ class StartScreen(Screen[None]):
         self.query_one("#scenario-info", Static).update(
             f"{meta.name}: {meta.horizon_weeks:g} weeks from {meta.start}, "
             f"turns of {meta.turn_weeks:g} weeks")
-        await seats.mount_all(Checkbox(f"{team.name} ({team_id})", value=index == 0,
-                                 id=f"seat-{team_id}", compact=True)
-                        for index, (team_id, team) in enumerate(self.scenario.teams.items()))
+        await seats.mount_all(Tick(f"{team.name} ({team_id})", value=index == 0,
+                                   id=f"seat-{team_id}", compact=True)
+                              for index, (team_id, team) in enumerate(self.scenario.teams.items()))
 
     @on(Button.Pressed, "#start-button")
     def _pressed(self) -> None:
