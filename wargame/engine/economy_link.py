@@ -1,13 +1,13 @@
 """The supply network inside a game: built from the scenario, stepped every tick, read back
-into the indicators bound to it, and its value added lost kept by calendar year. Mixed into
-``Engine``."""
+into the indicators bound to it, and its value added lost kept by calendar year."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
 from collections.abc import Callable
-from typing import Any
+
+import simpy
 
 from wargame.economy.network import LEVERAGE_BINDINGS, SupplyNetwork
 from wargame.scenario.schema import Meta, Scenario
@@ -18,7 +18,7 @@ GdpLoss = dict[str, dict[int, dict[str, float]]]
 
 def year_starts(start: dt.date, horizon_weeks: float) -> list[tuple[int, float]]:
     """Each 1 January after ``start`` and within the horizon, as (year, weeks from the start)."""
-    found = []
+    found: list[tuple[int, float]] = []
     year = start.year + 1
     while True:
         weeks = (dt.date(year, 1, 1) - start).days / 7.0
@@ -29,34 +29,28 @@ def year_starts(start: dt.date, horizon_weeks: float) -> list[tuple[int, float]]
 
 
 class EconomyLink:
-    """Binds indicators to the network and steps it (a mixin of ``Engine``)."""
+    """Binds indicators to the network and steps it."""
 
-    network: SupplyNetwork | None
-    values: list[float]
-    low: list[float]
-    high: list[float]
-    meta: Meta
-    bindings: list[tuple[int, str]]
-    leverage_positions: list[tuple[int, bool]]
-    """Indicators bound to the network's leverage: (position, as an index of the start's)."""
-    leverage_start: float
-    """The network's leverage at the start, what ``leverage_index`` is measured against."""
-    leverage_period: int
-    set_indicator: Callable[[int, float, str | None], None]
-    """Provided by ``Engine``: set an indicator within its bounds and fire its triggers."""
-    env: Any
-    year_marks: list[tuple[int, list[float]]]
-    """(year, value added lost by region since the start, at its 1 January), as years pass."""
-    pending_years: list[tuple[int, float]]
-
-    def _bind_economy(self, scenario: Scenario) -> None:
-        network = self.network
-        assert network is not None and scenario.economy is not None
+    def __init__(self, scenario: Scenario, network: SupplyNetwork, env: simpy.Environment,
+                 values: list[float], low: list[float], high: list[float],
+                 set_indicator: Callable[[int, float, str | None], None]) -> None:
+        """Sets the bound indicators' start values in ``values`` (the game's own list);
+        ``set_indicator`` sets an indicator within its bounds and fires its triggers."""
+        assert scenario.economy is not None
+        self.network = network
+        self.env = env
+        self.meta: Meta = scenario.meta
+        self.set_indicator = set_indicator
+        self.bindings: list[tuple[int, str]] = []
+        """Indicators that read a network figure each tick: (position, figure's name)."""
+        self.leverage_positions: list[tuple[int, bool]] = []
+        """Indicators bound to the network's leverage: (position, as an index of the start's)."""
         start = network.indicator_values()
         binds_leverage = any(indicator.economy in LEVERAGE_BINDINGS
                              for indicator in scenario.indicators.values())
         # two counterfactual runs of the network: only for a scenario that reads them
         self.leverage_start = network.leverage() if binds_leverage else 0.0
+        """The network's leverage at the start, what ``leverage_index`` is measured against."""
         for position, indicator in enumerate(scenario.indicators.values()):
             if indicator.economy is None:
                 continue
@@ -67,16 +61,17 @@ class EconomyLink:
             else:
                 self.bindings.append((position, indicator.economy))
                 value = start[indicator.economy]
-            self.values[position] = min(max(value, self.low[position]), self.high[position])
+            values[position] = min(max(value, low[position]), high[position])
         self.leverage_period = max(1, round(scenario.economy.leverage_every_weeks
                                             / self.meta.tick_weeks))
-        self.year_marks = []
+        """Ticks between two readings of the leverage (each costs two counterfactual runs)."""
+        self.year_marks: list[tuple[int, list[float]]] = []
+        """(year, value added lost by region since the start, at its 1 January), as years pass."""
         self.pending_years = year_starts(self.meta.start, self.meta.horizon_weeks)
 
-    def _step_economy(self, tick: float, ticks_done: int) -> None:
+    def step(self, tick: float, ticks_done: int) -> None:
         """One tick of the supply network; bound indicators follow it (and may cross triggers)."""
         network = self.network
-        assert network is not None
         network.step(tick)
         pending = self.pending_years
         if pending and self.env.now >= pending[0][1]:
@@ -112,8 +107,6 @@ class EconomyLink:
         and as a share of the region's GDP a year; ``"world"`` sums the regions. Years run from
         the start's (partial) to now's; a loss is against the baseline world (no growth)."""
         network = self.network
-        if network is None:
-            return {}
         regions = network.regions
         gdp = network.gdp_by_region()
         start_year = self.meta.start.year

@@ -1,7 +1,7 @@
 """Compiling a scenario's effects and formulas into closures over the game's state.
 
 Done once when a game starts, so applying an effect in the hot loop is one call, not a type
-switch over pydantic models. Mixed into ``Engine``; the attributes it uses are declared below.
+switch over pydantic models.
 """
 
 from __future__ import annotations
@@ -39,21 +39,27 @@ def _amount(value: float | ParamRef) -> Callable[[dict[str, Any] | None], float]
 
 
 class EffectCompiler:
-    """Turns effects and formulas into closures (a mixin of ``Engine``)."""
+    """Turns effects and formulas into closures over one game's live state."""
 
-    values: list[float]
-    index: dict[str, int]
-    available: dict[str, dict[str, bool]]
-    network: SupplyNetwork | None
-    measures: dict[str, dict[int, float]]
-    set_indicator: Callable[[int, float, str | None], None]
-    """Provided by ``Engine``: set an indicator within its bounds and fire its triggers."""
+    def __init__(self, values: list[float], index: dict[str, int],
+                 available: dict[str, dict[str, bool]], network: SupplyNetwork | None,
+                 measures: dict[str, dict[int, float]],
+                 set_indicator: Callable[[int, float, str | None], None]) -> None:
+        """``values`` and ``available`` are the game's own (closures read and change them);
+        ``set_indicator`` sets an indicator within its bounds and fires its triggers."""
+        self.values = values
+        self.index = index
+        self.available = available
+        self.network = network
+        self.measures = measures
+        """Per link-restricting measure, the open fraction it leaves on each edge it touches."""
+        self.set_indicator = set_indicator
 
-    def _compile_effects(self, effects: list[Effect]) -> tuple[EffectFn, ...]:
+    def effects(self, effects: list[Effect]) -> tuple[EffectFn, ...]:
         """Turn validated effects into closures, so applying one is a call, not a type switch."""
-        return tuple(self._compile_effect(effect) for effect in effects)
+        return tuple(self._effect(effect) for effect in effects)
 
-    def _compile_effect(self, effect: Effect) -> EffectFn:
+    def _effect(self, effect: Effect) -> EffectFn:
         if isinstance(effect, EnableMoves | DisableMoves):
             flag = isinstance(effect, EnableMoves)
             catalogue = self.available[effect.team]
@@ -65,7 +71,7 @@ class EffectCompiler:
 
             return change_catalogue
         if isinstance(effect, RestrictLinks | SetLeakage | SetCapacity | SetDemand):
-            return self._compile_economy_effect(effect)
+            return self._economy_effect(effect)
         position = self.index[effect.indicator]
         values = self.values
         set_indicator = self.set_indicator
@@ -91,7 +97,7 @@ class EffectCompiler:
 
         return from_constant
 
-    def _compile_economy_effect(self, effect: RestrictLinks | SetLeakage | SetCapacity | SetDemand
+    def _economy_effect(self, effect: RestrictLinks | SetLeakage | SetCapacity | SetDemand
                                 ) -> EffectFn:
         """Effects on the supply network; numbers outside their range are clipped to it."""
         network = self.network
@@ -117,11 +123,11 @@ class EffectCompiler:
 
             return restrict
         if isinstance(effect, SetLeakage):
-            edges = tuple(network.select_edges(effect.select))
+            leaky = tuple(network.select_edges(effect.select))
 
             def leak(params: dict[str, Any] | None, _event_id: str) -> None:
                 share = min(max(amount(params), 0.0), 1.0)
-                for edge in edges:
+                for edge in leaky:
                     network.set_leakage(edge, share)
 
             return leak
@@ -136,7 +142,7 @@ class EffectCompiler:
 
         return scale_nodes
 
-    def _compile_formula(self, formula: Formula) -> Callable[[], float]:
+    def formula(self, formula: Formula) -> Callable[[], float]:
         """A sum of products of indicators (over another, if given), as a closure over the live
         values."""
         values = self.values

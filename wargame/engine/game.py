@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from wargame.canonical import content_hash
 from wargame.economy.network import SupplyNetwork
+from wargame.engine import readout
 from wargame.engine.core import Engine, TickHook
 from wargame.engine.events import Event, Move, MoveOption, PendingMove
 from wargame.engine.journal import Journal
@@ -122,20 +123,20 @@ class Game:
 
     def legal_moves(self, team: str) -> list[MoveOption]:
         """The moves ``team`` may submit now, with their parameter specifications and lags."""
-        return self._engine.legal_moves(team)
+        return self._engine.moves.legal_moves(team)
 
     def submit(self, move: Move | dict[str, Any]) -> PendingMove:
         """Queue a move for the next ``advance``; raises ``MoveError`` and changes nothing if the
         move is illegal (unknown team or kind, not available, parameters out of bounds)."""
-        return self._engine.submit(move)
+        return self._engine.moves.submit(move)
 
     def withdraw(self, move_id: str) -> None:
         """Take back a submitted move before the turn advances."""
-        self._engine.withdraw(move_id)
+        self._engine.moves.withdraw(move_id)
 
     def pending(self, team: str | None = None) -> list[PendingMove]:
         """Moves submitted but not yet announced, and moves announced but not yet in effect."""
-        return self._engine.pending(team)
+        return self._engine.moves.pending(team)
 
     def advance(self) -> list[Event]:
         """Announce the submitted moves and run game time to the next turn boundary.
@@ -172,15 +173,15 @@ class Game:
 
     def inject_event(self, event: EventSpec | dict[str, Any], rationale: str) -> Event:
         """Raise an event now on the facilitator's authority (journalled with the rationale)."""
-        return self._undoable(lambda: self._engine.inject_event(event, rationale))
+        return self._undoable(lambda: self._engine.white_cell.inject_event(event, rationale))
 
     def inject_move(self, move: Move | dict[str, Any], rationale: str) -> str:
         """Make a move now on a team's behalf (legal or not: the white cell adjudicates)."""
-        return self._undoable(lambda: self._engine.inject_move(move, rationale))
+        return self._undoable(lambda: self._engine.white_cell.inject_move(move, rationale))
 
     def override(self, indicator: str, value: float, rationale: str) -> Event:
         """Set an indicator to a value within its bounds, recording why."""
-        return self._undoable(lambda: self._engine.override(indicator, value, rationale))
+        return self._undoable(lambda: self._engine.white_cell.override(indicator, value, rationale))
 
     def _undoable(self, action: Callable[[], T]) -> T:
         """Run an action that plays game time or applies effects; if it fails half-way (a bound
@@ -201,24 +202,24 @@ class Game:
 
     def indicators(self, team: str | None = None) -> dict[str, float]:
         """Indicator values ``team`` may see; None is the white cell's view of the truth."""
-        return self._engine.indicators(team)
+        return readout.indicators(self._engine, team)
 
     def events(self, team: str | None = None) -> list[Event]:
         """Every event so far that ``team`` may see (None: all)."""
         events = self._engine.events
         if team is None:
             return list(events)
-        self._engine._check_team(team, "team")
+        self._engine.check_team(team, "team")
         return [e for e in events if e.visible(team)]
 
     def history(self, indicator: str, team: str | None = None) -> list[tuple[float, float]]:
         """(week, value) of an indicator at the start and after every tick so far, as ``team``
         read it (None: the truth)."""
-        return self._engine.indicator_history(indicator, team)
+        return readout.indicator_history(self._engine, indicator, team)
 
     def outcomes(self) -> dict[str, float | None]:
         """The scenario's outcomes measured on the game so far."""
-        return self._engine.outcomes()
+        return readout.outcomes(self._engine)
 
     @property
     def economy(self) -> SupplyNetwork | None:
@@ -231,7 +232,7 @@ class Game:
         """GDP (value added) lost by region and calendar year so far, against the baseline
         world: ``{region: {year: {"bn_usd": x, "share": x / GDP}}}`` and ``"world"``; empty
         without an economy. The first and last years are the parts of them played."""
-        return self._engine.gdp_loss() if self._engine.network is not None else {}
+        return self._engine.economy.gdp_loss() if self._engine.economy is not None else {}
 
     def link_measures(self) -> dict[str, dict[str, float]]:
         """Per link-restricting measure, the open fraction it leaves on each link it touches."""
@@ -295,12 +296,12 @@ class Game:
         kind = record["record"]
         engine = self._engine
         if kind == "move":
-            pending = engine.submit(Move(team=record["team"], kind=record["kind"],
+            pending = engine.moves.submit(Move(team=record["team"], kind=record["kind"],
                                          params=record["params"]))
             if pending.id != record["id"]:
                 raise JournalError(f"move id {record['id']} replays as {pending.id}")
         elif kind == "withdraw":
-            engine.withdraw(record["move"])
+            engine.moves.withdraw(record["move"])
         elif kind == "advance":
             engine.advance()
         elif kind == "step":
@@ -310,11 +311,11 @@ class Game:
         elif kind == "facilitator":
             action, detail, why = record["action"], record["detail"], record["rationale"]
             if action == "inject_event":
-                engine.inject_event(detail, why)
+                engine.white_cell.inject_event(detail, why)
             elif action == "inject_move":
-                engine.inject_move(detail, why)
+                engine.white_cell.inject_move(detail, why)
             else:
-                engine.override(detail["indicator"], detail["value"], why)
+                engine.white_cell.override(detail["indicator"], detail["value"], why)
 
     def _verify_against(self, journal: Journal) -> None:
         mine = list(self.journal.lines())

@@ -1,10 +1,10 @@
 """The white cell's powers: inject an event or a move, override an indicator — each with a
-rationale, journalled. Mixed into ``Engine``."""
+rationale, journalled as a ``facilitator`` record before it acts, so a replay repeats it."""
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -17,9 +17,17 @@ from wargame.scenario.references import References
 from wargame.scenario.schema import EventSpec
 from wargame.yamlio import format_path, issues_from_validation
 
+if TYPE_CHECKING:
+    from wargame.engine.core import Engine
+
 
 class WhiteCell:
-    """Facilitator actions (a mixin of ``Engine``); the engine methods it calls are its own."""
+    """The facilitator's actions on one game."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.counter = 0
+        """Facilitator actions so far: their ids are ``f1``, ``f2``, ..."""
 
     def _facilitator(self, action: str, rationale: str, detail: dict[str, Any]) -> Cause:
         if not isinstance(rationale, str) or not rationale.strip():
@@ -30,18 +38,19 @@ class WhiteCell:
             problem = f"may be at most {MAX_TEXT} characters (got {len(rationale)})"
         if problem is not None:
             raise MoveError(Issue(problem, "rationale"))
-        self.facilitator_counter += 1
-        action_id = f"f{self.facilitator_counter}"
-        self.journal.append({"record": "facilitator", "id": action_id, "turn": self.playing,
-                             "week": self.week, "action": action, "rationale": rationale,
-                             "detail": detail})
+        self.counter += 1
+        action_id = f"f{self.counter}"
+        engine = self.engine
+        engine.journal.append({"record": "facilitator", "id": action_id, "turn": engine.playing,
+                               "week": engine.week, "action": action, "rationale": rationale,
+                               "detail": detail})
         return Cause("facilitator", action_id)
 
     def inject_event(self, event: EventSpec | dict[str, Any], rationale: str) -> Event:
         spec = self._parse_event(event)
         cause = self._facilitator("inject_event", rationale,
                                   spec.model_dump(mode="json", exclude_defaults=True))
-        return self._raise(spec, cause)
+        return self.engine.raise_event(spec, cause)
 
     def _parse_event(self, event: EventSpec | dict[str, Any]) -> EventSpec:
         try:
@@ -50,38 +59,40 @@ class WhiteCell:
             raise MoveError([Issue(i.message, f"event.{i.path}" if i.path else "event")
                              for i in issues_from_validation(exc, event)]) from None
         problems = [Issue(message, format_path(loc))
-                    for loc, message in References(self.scenario).event(("event",), spec)]
+                    for loc, message in References(self.engine.scenario).event(("event",), spec)]
         if problems:
             raise MoveError(problems)
         return spec
 
     def inject_move(self, move: Move | dict[str, Any], rationale: str) -> str:
-        move = self._parse_move(move)
-        if self.over:
+        moves = self.engine.moves
+        move = moves.parse(move)
+        if self.engine.over:
             raise MoveError(Issue("the game is over; nothing can be injected", "move"))
-        params = self._checked_params(move)
+        params = moves.checked_params(move)
         cause = self._facilitator("inject_move", rationale,
                                   {"team": move.team, "kind": move.kind, "params": params})
-        move_id = self._next_move_id()
-        self._announce(move_id, move.team, move.kind, params, cause)
+        move_id = moves.next_id()
+        moves.announce(move_id, move.team, move.kind, params, cause)
         return move_id
 
     def override(self, indicator: str, value: float, rationale: str) -> Event:
-        position = self._check_indicator(indicator, "indicator")
+        engine = self.engine
+        position = engine.check_indicator(indicator, "indicator")
         if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
             raise MoveError(Issue(f"must be a finite number (got {format_value(value)})",
                                   "value"))
-        low, high = self.low[position], self.high[position]
+        low, high = engine.low[position], engine.high[position]
         if not low <= value <= high:
             raise MoveError(Issue(f"must be within the indicator's bounds [{low:g}, {high:g}] "
                                   f"(got {value:g})", "value"))
-        old = self.values[position]
+        old = engine.values[position]
         cause = self._facilitator("override", rationale,
                                   {"indicator": indicator, "value": float(value)})
-        event = self._emit("override", None, (), cause, f"White cell sets {indicator}",
+        event = engine.emit("override", None, (), cause, f"White cell sets {indicator}",
                            {"indicator": indicator, "old": old, "new": float(value),
                             "rationale": rationale})
-        self.set_indicator(position, float(value), event.id)
+        engine.set_indicator(position, float(value), event.id)
         return event
 
 

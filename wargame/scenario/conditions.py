@@ -8,7 +8,7 @@ a few Python comparisons, not a tree walk.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag
@@ -110,7 +110,7 @@ Predicate = Callable[[], bool]
 
 def compile_condition(condition: Condition | None, index: dict[str, int],
                       values: Sequence[float],
-                      readings: dict[int, Sequence[float]] | None = None) -> Predicate:
+                      readings: Mapping[int, Sequence[float]] | None = None) -> Predicate:
     """Turn a validated condition into a closure reading ``values`` (a list the engine mutates).
 
     ``index`` maps indicator ids to positions in ``values``. ``readings`` maps a position to

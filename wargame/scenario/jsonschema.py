@@ -126,6 +126,7 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
         return schema
     if "anyOf" in schema:
         return {**schema, "anyOf": [*schema["anyOf"], NULL]}
-    annotations = {k: schema[k] for k in ("description", "title", "default") if k in schema}
+    annotations: dict[str, Any] = {k: schema[k] for k in ("description", "title", "default")
+                                   if k in schema}
     rest = {k: v for k, v in schema.items() if k not in annotations}
     return {**annotations, "anyOf": [rest, NULL]}

@@ -9,7 +9,6 @@ With ``extends:``, values keep the location of the file that set them last.
 from __future__ import annotations
 
 import os
-from collections import OrderedDict
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -17,13 +16,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from wargame.canonical import content_hash
 from wargame.economy.spec import DEFAULT_WORLD, load_world
 from wargame.errors import InputTableError, Issue, ScenarioError
 from wargame.files import exists, is_regular_file, is_within, read_regular_file, resolved
-from wargame.frozen import freeze
 from wargame.limits import MAX_SCENARIO_BYTES
 from wargame.scenario.base import text_problem
+from wargame.scenario.hashing import frozen_scenario_dump as frozen_scenario_dump
+from wargame.scenario.hashing import scenario_dump as scenario_dump
+from wargame.scenario.hashing import scenario_hash as scenario_hash
 from wargame.scenario.schema import Scenario
 from wargame.sourced import Sourced, strip_sources
 from wargame.yamlio import (
@@ -265,42 +265,3 @@ def shipped_scenarios() -> list[str]:
     return sorted(p.stem for p in _shipped_dir().glob("*.yaml"))
 
 
-_DUMPS: OrderedDict[int, tuple[Scenario, dict[str, Any], str, dict[str, Any]]] = OrderedDict()
-_DUMPS_KEPT = 16
-
-
-def _dump_and_hash(scenario: Scenario) -> tuple[dict[str, Any], str, dict[str, Any]]:
-    """Dump and hash once per scenario object: every game journals both, and a batch starts
-    thousands of games of one scenario (a dump of the library's base costs ~3 ms).
-
-    Scenarios are frozen, so the result cannot go stale; the cache holds the scenario itself, so
-    its ``id`` cannot be reused while cached, and keeps only the last few."""
-    key = id(scenario)
-    cached = _DUMPS.get(key)
-    if cached is not None and cached[0] is scenario:
-        _DUMPS.move_to_end(key)
-        return cached[1], cached[2], cached[3]
-    dump = scenario.model_dump(mode="json", by_alias=True)
-    digest = content_hash(dump)
-    _DUMPS[key] = (scenario, dump, digest, freeze(dump))
-    while len(_DUMPS) > _DUMPS_KEPT:
-        _DUMPS.popitem(last=False)
-    return dump, digest, _DUMPS[key][3]
-
-
-def scenario_dump(scenario: Scenario) -> dict[str, Any]:
-    """The scenario as plain JSON data: what a journal embeds and what the hash is taken of.
-
-    The same dict is returned for the same scenario object: treat it as read-only (``thaw`` it
-    for a copy to change)."""
-    return _dump_and_hash(scenario)[0]
-
-
-def frozen_scenario_dump(scenario: Scenario) -> dict[str, Any]:
-    """``scenario_dump`` made read-only (``wargame.frozen``): what a game's journal header holds."""
-    return _dump_and_hash(scenario)[2]
-
-
-def scenario_hash(scenario: Scenario) -> str:
-    """Content hash of a validated scenario: equal for equal content, whatever the file layout."""
-    return _dump_and_hash(scenario)[1]

@@ -234,12 +234,13 @@ def reference_issues(s: Scenario) -> Iterator[tuple[Loc, str]]:
                 names = ", ".join((*LEVERAGE_BINDINGS, *refs.network.indicator_names()))
                 yield ("indicators", name, "economy"), (
                     f"unknown economy indicator '{indicator.economy}' (expected one of: {names})")
-        for team in indicator.intel:
-            loc = ("indicators", name, "intel", team)
-            if team not in s.teams:
-                yield from refs.team(loc, team)
-            elif indicator.visible_to != "all" and team not in indicator.visible_to:
-                yield loc, f"team '{team}' cannot see this indicator (add it to visible_to)"
+        for reader in indicator.intel:
+            intel_loc: Loc = ("indicators", name, "intel", reader)
+            if reader not in s.teams:
+                yield from refs.team(intel_loc, reader)
+            elif indicator.visible_to != "all" and reader not in indicator.visible_to:
+                yield intel_loc, (f"team '{reader}' cannot see this indicator "
+                                  "(add it to visible_to)")
     for i, inject in enumerate(s.injects):
         if inject.at_week > s.meta.horizon_weeks:
             yield ("injects", i, "at_week"), (
@@ -273,12 +274,13 @@ def reference_issues(s: Scenario) -> Iterator[tuple[Loc, str]]:
     for name, posture in s.postures.items():
         loc = ("postures", name)
         yield from refs.team((*loc, "team"), posture.team)
-        for rule_id, rule in posture.rules.items():
-            if rule is None:
+        for rule_id, posture_rule in posture.rules.items():
+            if posture_rule is None:
                 if rule_id not in s.rules and name not in s.applied_postures:
                     yield (*loc, "rules", rule_id), (
                         f"removes rule '{rule_id}', which does not exist")
                 continue
+            rule = posture_rule
             if rule.team != posture.team:
                 yield (*loc, "rules", rule_id, "team"), (
                     f"must be the posture's team '{posture.team}' (got '{rule.team}')")

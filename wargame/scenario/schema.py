@@ -77,7 +77,7 @@ class Meta(Model):
                 f"must be at least one turn ({self.turn_weeks:g} weeks) "
                 f"(got {self.horizon_weeks:g})",
             )])
-        problems = []
+        problems: list[tuple[tuple[str | int, ...], str]] = []
         for field, count, most in (("tick_weeks", "ticks", MAX_TICKS),
                                    ("turn_weeks", "turns", MAX_TURNS)):
             step = getattr(self, field)
