@@ -11,7 +11,9 @@ single self-contained file (inline SVG charts, no scripts), so it can be mailed 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import html
+import math
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -20,8 +22,9 @@ from typing import Any
 from wargame.engine.events import Event
 from wargame.engine.game import Game
 from wargame.engine.journal import Journal
-from wargame.errors import WargameError
+from wargame.errors import JournalError
 from wargame.files import check_output, save_text_atomic
+from wargame.montecarlo.labels import outcome_label
 from wargame.text import (
     format_value,
     gdp_loss_note,
@@ -56,12 +59,22 @@ def _events_by_turn(game: Game) -> dict[int, list[Event]]:
     return dict(sorted(turns.items()))
 
 
+def _not_played(game: Game) -> set[str]:
+    """Ids of the players' moves that were never played: withdrawn before their turn advanced,
+    or still waiting for it when the game was saved."""
+    ids = {record["move"] for record in game.journal.records
+           if record.get("record") == "withdraw"}
+    return ids | {move.id for move in game.pending() if move.status == "submitted"}
+
+
 def _decisions(game: Game) -> dict[str, list[dict[str, Any]]]:
-    """Each team's moves: those its players submitted, and those its doctrine made."""
+    """Each team's moves that were played: those its players submitted and did not withdraw,
+    and those its doctrine made."""
     by_team: dict[str, list[dict[str, Any]]] = {team: [] for team in game.teams}
     humans = set(game.human_teams)
+    not_played = _not_played(game)
     for record in game.journal.records:
-        if record.get("record") == "move":
+        if record.get("record") == "move" and record["id"] not in not_played:
             by_team[record["team"]].append({
                 "turn": record["turn"], "week": record["week"], "kind": record["kind"],
                 "params": record.get("params", {}), "by": "players"})
@@ -74,6 +87,23 @@ def _decisions(game: Game) -> dict[str, list[dict[str, Any]]]:
                 "params": event.data.get("params", {}), "by": f"doctrine ({event.cause.ref})"})
     for moves in by_team.values():
         moves.sort(key=lambda move: move["week"])
+    return by_team
+
+
+def _unplayed(game: Game) -> dict[str, list[dict[str, Any]]]:
+    """Each team's moves its players submitted but that never happened, listed apart from the
+    decisions so the report shows what was considered without counting it as done."""
+    withdrawn = {record["move"] for record in game.journal.records
+                 if record.get("record") == "withdraw"}
+    not_played = _not_played(game)
+    by_team: dict[str, list[dict[str, Any]]] = {team: [] for team in game.teams}
+    for record in game.journal.records:
+        if record.get("record") == "move" and record["id"] in not_played:
+            by_team[record["team"]].append({
+                "id": record["id"], "turn": record["turn"], "week": record["week"],
+                "kind": record["kind"], "params": record.get("params", {}),
+                "what": ("withdrawn before the turn advanced" if record["id"] in withdrawn
+                         else "submitted, the turn not yet advanced")})
     return by_team
 
 
@@ -96,18 +126,83 @@ def _economic_losses(game: Game) -> tuple[str, str, list[str], list[list[str]]] 
     return gdp_loss_title(game), gdp_loss_note(game), headers, rows
 
 
+def _overrides(game: Game) -> dict[str, list[dict[str, Any]]]:
+    """The white cell's overrides by indicator, in the order they were made."""
+    by_indicator: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for action in _facilitator(game):
+        if action.get("action") == "override":
+            by_indicator[action["detail"]["indicator"]].append(action)
+    return dict(by_indicator)
+
+
 def _chart_indicators(game: Game, limit: int = 12) -> list[str]:
-    """Indicators worth a chart: those the outcomes use first, then any that moved."""
+    """Indicators worth a chart: those the outcomes use first, then every one the white cell
+    overrode (always, beyond ``limit``: an override is an intervention a reader must see, and
+    a derived indicator's formula resets it at the next tick, so its path may never show it),
+    then any that moved."""
     chosen: list[str] = []
     for outcome in game.scenario.outcomes.values():
         name = getattr(outcome, "indicator", None)
         if name and name not in chosen:
             chosen.append(name)
+    overridden = [name for name in _overrides(game) if name not in chosen]
     for name in game.scenario.indicators:
         values = [value for _, value in game.history(name)]
-        if name not in chosen and values and max(values) - min(values) > 1e-9:
+        if name not in chosen and name not in overridden and values \
+                and max(values) - min(values) > 1e-9:
             chosen.append(name)
-    return chosen[:limit]
+    return chosen[:max(0, limit - len(overridden))] + overridden
+
+
+NOISE = 1e-9
+"""A value smaller than this times the scale of the numbers it sits among (at least 1) is float
+noise, shown as 0: three shifts of -0.1 from 0.3 leave -2.8e-17, which no scenario means."""
+
+
+def _shown(value: float | None, scale: float = 1.0) -> str:
+    """A number as a reader wants it: float noise as 0, four significant figures, thousands
+    in full ("12,346", not "1.235e+04")."""
+    if value is None:
+        return "-"
+    if not math.isfinite(value):
+        return format_value(value)
+    if abs(value) <= NOISE * max(1.0, abs(scale)):
+        return "0"
+    if abs(value) >= 1e4:
+        return f"{value:,.0f}"
+    return format_value(value)
+
+
+def _scale(game: Game, indicator: str | None) -> float:
+    """The size of an indicator's numbers (its largest absolute value), for ``_shown``."""
+    if indicator is None or indicator not in game.scenario.indicators:
+        return 1.0
+    return max((abs(value) for _, value in game.history(indicator)), default=1.0)
+
+
+def _outcome_rows(game: Game) -> list[tuple[str, str]]:
+    """(label, value) of each outcome: what it measures, from the scenario, not its id; a
+    week as its date too."""
+    rows = []
+    for name, value in game.outcomes().items():
+        spec = game.scenario.outcomes.get(name)
+        indicator = getattr(spec, "indicator", None)
+        shown = _shown(value, _scale(game, indicator))
+        if value is not None and getattr(spec, "stat", None) == "first_week":
+            shown = f"week {_shown(value)} ({game.date_of(value).isoformat()})"
+        rows.append((outcome_label(game.scenario, name), shown))
+    return rows
+
+
+def _indicator_label(game: Game, name: str) -> str:
+    spec = game.scenario.indicators[name]
+    label = spec.name or name
+    return f"{label} ({spec.unit})" if spec.unit else label
+
+
+def _override_note(game: Game, action: dict[str, Any], scale: float) -> str:
+    return (f"{action['id']}: set to {_shown(action['detail']['value'], scale)} in week "
+            f"{action['week']:g} ({game.date_of(action['week']).isoformat()})")
 
 
 # ---- Markdown ---------------------------------------------------------------------------------
@@ -128,8 +223,7 @@ def markdown_report(game: Game) -> str:
     if meta.sources:
         out += ["- **Sources**:", *(f"  - {_md(source)}" for source in meta.sources)]
     out += ["", "## Outcomes", "", "| outcome | value |", "|---|---|"]
-    out += [f"| {_md(name)} | {format_value(value)} |"
-            for name, value in game.outcomes().items()]
+    out += [f"| {_md(label)} | {value} |" for label, value in _outcome_rows(game)]  # ours
     losses = _economic_losses(game)
     if losses is not None:
         title, note, headers, rows = losses
@@ -149,15 +243,21 @@ def markdown_report(game: Game) -> str:
                        f"{_md(event.description)} | {_md(event.cause)} |")
         out.append("")
     out += ["## Decisions by team", ""]
+    unplayed = _unplayed(game)
     for team, moves in _decisions(game).items():
         out += [f"### {_md(scenario.teams[team].name)} ({_md(team)})", ""]
         if not moves:
             out += ["No moves.", ""]
-            continue
-        out += ["| turn | week | move | parameters | made by |", "|---|---|---|---|---|"]
-        out += [f"| {m['turn']} | {m['week']:.1f} | {_md(m['kind'])} | "
-                f"{_md(_params(m['params']))} | {_md(m['by'])} |" for m in moves]
-        out.append("")
+        else:
+            out += ["| turn | week | move | parameters | made by |", "|---|---|---|---|---|"]
+            out += [f"| {m['turn']} | {m['week']:.1f} | {_md(m['kind'])} | "
+                    f"{_md(_params(m['params']))} | {_md(m['by'])} |" for m in moves]
+            out.append("")
+        if unplayed[team]:
+            out += ["Withdrawn or not played (not decisions):", ""]
+            out += [f"- {m['id']}, turn {m['turn']}: {_md(m['kind'])} "
+                    f"({_md(_params(m['params']))}), {m['what']}" for m in unplayed[team]]
+            out.append("")
     out += ["## Facilitator actions", ""]
     actions = _facilitator(game)
     if actions:
@@ -167,13 +267,21 @@ def markdown_report(game: Game) -> str:
                 for a in actions]
     else:
         out.append("None: the game ran as the scenario and the players made it.")
-    out += ["", "## Indicators", "", "| indicator | start | end | min | max | over the game |",
-            "|---|---|---|---|---|---|"]
+    out += ["", "## Indicators", "",
+            f"From {meta.start.isoformat()} (week 0) to {game.date.isoformat()} "
+            f"(week {game.week:g}).", "",
+            "| indicator | start | end | min | max | over the game | white cell |",
+            "|---|---|---|---|---|---|---|"]
+    overrides = _overrides(game)
     for name in _chart_indicators(game):
         values = [value for _, value in game.history(name)]
-        out.append(f"| {_md(name)} | {format_value(values[0])} | {format_value(values[-1])} | "
-                   f"{format_value(min(values))} | {format_value(max(values))} | "
-                   f"`{sparkline(values, 40, sample=True)}` |")
+        scale = max(abs(value) for value in values)
+        notes = "; ".join(f"overridden, {_override_note(game, action, scale)}"
+                          for action in overrides.get(name, ())) or "-"
+        out.append(f"| {_md(_indicator_label(game, name))} | {_shown(values[0], scale)} | "
+                   f"{_shown(values[-1], scale)} | {_shown(min(values), scale)} | "
+                   f"{_shown(max(values), scale)} | `{sparkline(values, 40, sample=True)}` | "
+                   f"{_md(notes)} |")
     return "\n".join(out) + "\n"
 
 
@@ -205,34 +313,136 @@ table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.9rem}
 td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3} h2{border-bottom:2px solid #444;padding-bottom:.2rem}
 .charts{display:flex;flex-wrap:wrap;gap:1rem} figure{margin:0} figcaption{font-size:.85rem}
+svg{max-width:100%;height:auto}
 """
 
 
-def _svg_chart(points: list[tuple[float, float]], width: int = 280, height: int = 110) -> str:
-    """A small line chart of (week, value) as inline SVG, with its range labelled."""
+CHART_WIDTH, CHART_HEIGHT = 600, 240
+"""The size of an indicator's chart in the HTML report: two to a printed page's width, tall
+enough for five value ticks and a date axis in 11 px text."""
+
+
+def _value_ticks(low: float, high: float, most: int = 6) -> tuple[list[float], int]:
+    """Round value ticks (steps of 1, 2, 2.5 or 5 times a power of ten) that cover
+    [low, high], and the decimals their labels need. A flat path gets a band around it."""
+    if high - low <= NOISE * max(1.0, abs(high), abs(low)):
+        pad = abs(high) * 0.1 or 1.0
+        low, high = low - pad, high + pad
+    raw = (high - low) / (most - 1)
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.floor(low / step + 1e-9) * step
+    count = math.ceil((high - first) / step - 1e-9)
+    ticks = [first + number * step for number in range(count + 1)]
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9)) + (1 if step / magnitude == 2.5
+                                                                 else 0)
+    return ticks, decimals
+
+
+def _tick_text(value: float, decimals: int) -> str:
+    text = f"{value:.{decimals}f}"
+    return "0" if float(text) == 0 else text  # never "-0.0"
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    return dt.date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def _date_ticks(start: dt.date, first: float, last: float, most: int = 6
+                ) -> list[tuple[float, str]]:
+    """(week, ISO date) ticks over weeks [first, last]: every 1, 2 or 4 weeks from the start
+    for a short game, else the first days of every 1, 2, 3 or 6 months, else of years; the
+    finest spacing that gives at most ``most`` ticks (ISO dates: what the report's tables
+    show)."""
+    def week_of(day: dt.date) -> float:
+        return (day - start).days / 7
+
+    begin, end = start + dt.timedelta(weeks=first), start + dt.timedelta(weeks=last)
+    for step in (1, 2, 4):
+        weeks = [first + step * n for n in range(int((last - first) / step + 1e-9) + 1)]
+        if len(weeks) <= most:
+            return [(week, (start + dt.timedelta(weeks=week)).isoformat()) for week in weeks]
+    for months in (1, 2, 3, 6, 12, 24, 60, 120):
+        day = _add_months(begin, 0 if begin.day == 1 else 1)
+        while (day.month - 1) % min(months, 12) or (months > 12 and day.year % (months // 12)):
+            day = _add_months(day, 1)
+        days = []
+        while day <= end:
+            days.append(day)
+            day = _add_months(day, months)
+        if len(days) <= most:
+            return [(week_of(day), day.isoformat()) for day in days]
+    return [(first, begin.isoformat()), (last, end.isoformat())]
+
+
+def _svg_chart(game: Game, name: str) -> str:
+    """An indicator's path as an inline SVG line chart: value ticks with the indicator's unit,
+    date ticks along the time axis, and every white-cell override marked where it was made
+    (the value set, its id), even when the path never shows it."""
+    points = game.history(name)
     if not points:
         return ""
-    weeks = [w for w, _ in points]
-    values = [v for _, v in points]
-    low, high = min(values), max(values)
-    span = high - low or 1.0
-    x0, x1 = weeks[0], weeks[-1] if weeks[-1] > weeks[0] else weeks[0] + 1
-    pad = 24
+    e = html.escape
+    overrides = _overrides(game).get(name, [])
+    width, height = CHART_WIDTH, CHART_HEIGHT
+    left, right, top, bottom = 58, 36, 26, 40  # room for the labels at the corners
+    weeks = [week for week, _ in points]
+    values = [value for _, value in points]
+    marked = [float(action["detail"]["value"]) for action in overrides]
+    scale = max(abs(value) for value in values + marked)
+    clean = [0.0 if abs(value) <= NOISE * max(1.0, scale) else value for value in values]
+    ticks, decimals = _value_ticks(min(clean + marked), max(clean + marked))
+    low, high = ticks[0], ticks[-1]
+    x0 = weeks[0]
+    x1 = weeks[-1] if weeks[-1] > weeks[0] else weeks[0] + 1
 
     def x(week: float) -> float:
-        return pad + (week - x0) / (x1 - x0) * (width - pad - 6)
+        return left + (week - x0) / (x1 - x0) * (width - left - right)
 
     def y(value: float) -> float:
-        return 6 + (1 - (value - low) / span) * (height - 30)
+        return top + (1 - (value - low) / (high - low)) * (height - top - bottom)
 
-    path = " ".join(f"{x(w):.1f},{y(v):.1f}" for w, v in points)
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'role="img"><rect width="100%" height="100%" fill="#fafafa"/>'
-            f'<polyline fill="none" stroke="#1f77b4" stroke-width="1.8" points="{path}"/>'
-            f'<text x="2" y="14" font-size="10">{html.escape(format_value(high))}</text>'
-            f'<text x="2" y="{height - 22}" font-size="10">{html.escape(format_value(low))}</text>'
-            f'<text x="{pad}" y="{height - 6}" font-size="10">week {x0:g}</text>'
-            f'<text x="{width - 60}" y="{height - 6}" font-size="10">week {x1:g}</text></svg>')
+    spec = game.scenario.indicators[name]
+    label = spec.name or name
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" role="img" font-size="11" '
+             f'font-family="system-ui,sans-serif"><title>{e(label)}</title>'
+             f'<rect width="100%" height="100%" fill="#fafafa"/>']
+    for tick in ticks:
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" '
+                     f'y2="{y(tick):.1f}" stroke="#ddd"/>'
+                     f'<text class="y-tick" x="{left - 6}" y="{y(tick) + 4:.1f}" '
+                     f'text-anchor="end">{_tick_text(tick, decimals)}</text>')
+    for week, text in _date_ticks(game.scenario.meta.start, x0, x1):
+        parts.append(f'<line x1="{x(week):.1f}" x2="{x(week):.1f}" y1="{height - bottom}" '
+                     f'y2="{height - bottom + 4}" stroke="#444"/>'
+                     f'<text class="x-tick" x="{x(week):.1f}" y="{height - bottom + 17}" '
+                     f'text-anchor="middle">{text}</text>')
+    parts.append(f'<line x1="{left}" x2="{width - right}" y1="{height - bottom}" '
+                 f'y2="{height - bottom}" stroke="#444"/>'
+                 f'<line x1="{left}" x2="{left}" y1="{top}" y2="{height - bottom}" '
+                 f'stroke="#444"/>')
+    if spec.unit:
+        parts.append(f'<text class="y-unit" x="{left - 6}" y="{top - 9}" '
+                     f'text-anchor="end">{e(spec.unit)}</text>')
+    parts.append(f'<text x="{width - right}" y="{height - 6}" text-anchor="end" '
+                 f'fill="#555">date (week 0 = {game.scenario.meta.start.isoformat()})</text>')
+    path = " ".join(f"{x(w):.1f},{y(v):.1f}" for w, v in zip(weeks, clean, strict=True))
+    parts.append(f'<polyline fill="none" stroke="#1f77b4" stroke-width="2" points="{path}"/>')
+    for action in overrides:
+        value = float(action["detail"]["value"])
+        px, py = x(float(action["week"])), y(value)
+        anchor = "end" if px > width / 2 else "start"
+        shift = -7 if anchor == "end" else 7
+        parts.append(f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{top}" y2="{height - bottom}" '
+                     f'stroke="#d62728" stroke-dasharray="4 3"/>'
+                     f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4.5" fill="#d62728"/>'
+                     f'<text class="override" x="{px + shift:.1f}" y="{max(top + 10, py - 7):.1f}"'
+                     f' text-anchor="{anchor}" fill="#d62728">{e(action["id"])}: set to '
+                     f'{_shown(value, scale)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
@@ -259,17 +469,20 @@ def html_report(game: Game) -> str:
         parts.append("<p><b>Sources</b></p><ul>" + "".join(
             f"<li>{e(source)}</li>" for source in meta.sources) + "</ul>")
     parts.append("<h2>Outcomes</h2>" + _table(
-        ["outcome", "value"], [[n, format_value(v)] for n, v in game.outcomes().items()]))
+        ["outcome", "value"], [list(row) for row in _outcome_rows(game)]))
     losses = _economic_losses(game)
     if losses is not None:
         title, note, headers, rows = losses
         parts.append(f"<h2>Economic losses</h2><p>{e(title)}; {e(note)}.</p>"
                      + _table(headers, rows))
     parts.append("<h2>Indicators</h2><div class='charts'>")
+    overrides = _overrides(game)
     for name in _chart_indicators(game):
         label = scenario.indicators[name].name or name
-        parts.append(f"<figure>{_svg_chart(game.history(name))}"
-                     f"<figcaption>{e(label)} ({e(name)})</figcaption></figure>")
+        marked = "".join(f"; overridden by the white cell ({e(action['id'])}, week "
+                         f"{action['week']:g})" for action in overrides.get(name, ()))
+        parts.append(f"<figure>{_svg_chart(game, name)}"
+                     f"<figcaption>{e(label)} ({e(name)}){marked}</figcaption></figure>")
     parts.append("</div><h2>Timeline</h2>")
     for turn, events in _events_by_turn(game).items():
         parts.append(f"<h3>Turn {turn}</h3>" + _table(
@@ -277,11 +490,17 @@ def html_report(game: Game) -> str:
             [[f"{ev.week:.1f}", game.date_of(ev.week).isoformat(), ev.actor or "-", ev.kind,
               ev.description, str(ev.cause)] for ev in events]))
     parts.append("<h2>Decisions by team</h2>")
+    unplayed = _unplayed(game)
     for team, moves in _decisions(game).items():
         parts.append(f"<h3>{e(scenario.teams[team].name)} ({e(team)})</h3>" + (_table(
             ["turn", "week", "move", "parameters", "made by"],
             [[m["turn"], f"{m['week']:.1f}", m["kind"], _params(m["params"]), m["by"]]
              for m in moves]) if moves else "<p>No moves.</p>"))
+        if unplayed[team]:
+            parts.append("<p>Withdrawn or not played (not decisions):</p>" + _table(
+                ["id", "turn", "move", "parameters", "what happened"],
+                [[m["id"], m["turn"], m["kind"], _params(m["params"]), m["what"]]
+                 for m in unplayed[team]]))
     actions = _facilitator(game)
     parts.append("<h2>Facilitator actions</h2>" + (_table(
         ["id", "turn", "week", "action", "detail", "rationale"],
@@ -315,7 +534,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     if not Path(args.save).name:
-        raise WargameError(f"SAVE: give the path of a saved game's journal (got {args.save!r})")
+        raise JournalError(f"SAVE: give the path of a saved game's journal (got {args.save!r})")
     output = Path(args.output) if args.output else Path(args.save).with_suffix(f".{args.format}")
     check_output(output, inputs=[args.save], force=args.force, ours=is_report,
                  what="after-action report")

@@ -8,6 +8,7 @@ import sys
 
 from tests.conftest import ROOT
 from wargame import Game, load_scenario
+from wargame.montecarlo.labels import outcome_label
 
 
 def _saved_exercise(path):
@@ -39,8 +40,8 @@ def test_markdown_and_html_reports_from_a_save(tmp_path):
         assert "test the teams&#x27; discipline" in text or "test the teams' discipline" in text
         assert "tighten_controls" in text and "levels=2" in text        # the players' decision
         assert "doctrine (cn_" in text                                   # China's doctrine moves
-        for outcome in game.outcomes():
-            assert outcome in text
+        for outcome in game.outcomes():  # by what it measures, not its id
+            assert outcome_label(game.scenario, outcome) in text
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert html.startswith("<!doctype html>") and html.count("<svg") >= 3
     assert "<script" not in html                                          # self-contained, static
