@@ -16,7 +16,7 @@ from typing import Any, Literal, NamedTuple
 
 from pydantic import ConfigDict, Field
 
-from wargame.scenario.base import Model
+from wargame.validated import Model
 
 CauseKind = Literal["move", "inject", "rule", "source", "trigger", "facilitator", "clock"]
 

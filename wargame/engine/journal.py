@@ -43,8 +43,8 @@ from wargame.errors import JournalError
 from wargame.files import read_regular_file, save_text_atomic
 from wargame.frozen import freeze
 from wargame.limits import MAX_JOURNAL_BYTES
-from wargame.scenario.base import Model
 from wargame.scenario.schema import EventSpec
+from wargame.validated import Model
 from wargame.yamlio import issues_from_validation
 
 FORMAT = "wargame-journal"

@@ -11,10 +11,10 @@ from pydantic import ValidationError
 from wargame.engine.events import Cause, Event, Move
 from wargame.errors import Issue, MoveError
 from wargame.limits import MAX_TEXT
-from wargame.scenario.base import text_problem
 from wargame.scenario.params import format_value
 from wargame.scenario.references import References
 from wargame.scenario.schema import EventSpec
+from wargame.validated import text_problem
 from wargame.yamlio import format_path, issues_from_validation
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag
 
-from wargame.scenario.base import Model
+from wargame.validated import Model
 
 Comparator = Literal["<", "<=", ">", ">=", "==", "!="]
 

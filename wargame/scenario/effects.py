@@ -11,8 +11,8 @@ from typing import Annotated, Literal
 from pydantic import Discriminator, Field, Tag
 
 from wargame.economy.spec import EdgeSelector
-from wargame.scenario.base import Model
 from wargame.scenario.types import Id, by_python_type
+from wargame.validated import Model
 
 
 class ParamRef(Model):

@@ -14,23 +14,20 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from wargame.economy.spec import DEFAULT_WORLD, load_world
 from wargame.errors import InputTableError, Issue, ScenarioError
 from wargame.files import exists, is_regular_file, is_within, read_regular_file, resolved
 from wargame.limits import MAX_SCENARIO_BYTES
-from wargame.scenario.base import text_problem
 from wargame.scenario.hashing import frozen_scenario_dump as frozen_scenario_dump
 from wargame.scenario.hashing import scenario_dump as scenario_dump
 from wargame.scenario.hashing import scenario_hash as scenario_hash
+from wargame.scenario.postures import validate_scenario_data as validate_scenario_data
 from wargame.scenario.schema import Scenario
 from wargame.sourced import Sourced, strip_sources
+from wargame.validated import text_problem
 from wargame.yamlio import (
     Located,
     Path_,
-    Where,
-    issues_from_validation,
     not_utf8_issue,
     parse_yaml,
 )
@@ -168,31 +165,6 @@ def scenario_numbers(source: str | Path) -> Sourced:
         shown = f"scenarios/{source}.yaml"
     located = parse_yaml(_read(path, shown), shown)
     return strip_sources(located.data, shown, located.where, ScenarioError)[1]
-
-
-def validate_scenario_data(located_data: Any, where: dict[Path_, Where] | None = None,
-                           file: str | None = None) -> Scenario:
-    """Validate already-parsed data as a scenario, raising located ``ScenarioError``.
-
-    A scenario that names postures in ``apply_postures`` comes back with them applied."""
-    try:
-        scenario = Scenario.model_validate(located_data)
-    except ValidationError as exc:
-        raise ScenarioError(issues_from_validation(exc, located_data, where, file)) from None
-    except RecursionError:
-        raise ScenarioError(Issue("nested too deeply", file=file)) from None
-    if not scenario.apply_postures:
-        return scenario
-    from wargame.scenario.postures import with_postures  # it builds on this module
-
-    line = (where or {}).get(("apply_postures",), (file, None))[1]
-    try:
-        return with_postures(scenario.model_copy(update={"apply_postures": []}),
-                             scenario.apply_postures)
-    except ScenarioError as exc:
-        raise ScenarioError([
-            Issue(issue.message, "apply_postures", file, line) if issue.path == "posture"
-            else issue for issue in exc.issues]) from None
 
 
 def load_scenario(source: str | Path, *, folders: Iterable[str | Path] = ()) -> Scenario:

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from wargame.limits import MAX_WHOLE_NUMBER
-from wargame.scenario.base import Model
+from wargame.validated import Model
 
 ParamValue = bool | int | float | str
 """What a move parameter may hold once validated."""

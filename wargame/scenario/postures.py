@@ -1,13 +1,22 @@
-"""Picking named policies: merging a posture's rules and injects into a scenario."""
+"""Validating parsed data as a scenario, and picking named policies: merging a posture's rules
+and injects into a scenario, which is validated again as a whole.
+
+The two live together because each needs the other: a scenario may name postures to apply
+(``apply_postures``), and a scenario with postures applied is validated like any other.
+"""
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
+from typing import Any
+
+from pydantic import ValidationError
 
 from wargame.errors import Issue, ScenarioError
-from wargame.scenario.loader import scenario_dump, validate_scenario_data
+from wargame.scenario.hashing import scenario_dump
 from wargame.scenario.schema import Scenario
+from wargame.yamlio import Path_, Where, issues_from_validation
 
 
 def with_postures(scenario: Scenario, names: Iterable[str]) -> Scenario:
@@ -44,3 +53,26 @@ def with_postures(scenario: Scenario, names: Iterable[str]) -> Scenario:
         data["injects"] = [*data["injects"], *raw["injects"]]
         data["applied_postures"] = [*data["applied_postures"], name]
     return validate_scenario_data(data, file=f"{scenario.meta.name} with postures")
+
+
+def validate_scenario_data(located_data: Any, where: dict[Path_, Where] | None = None,
+                           file: str | None = None) -> Scenario:
+    """Validate already-parsed data as a scenario, raising located ``ScenarioError``.
+
+    A scenario that names postures in ``apply_postures`` comes back with them applied."""
+    try:
+        scenario = Scenario.model_validate(located_data)
+    except ValidationError as exc:
+        raise ScenarioError(issues_from_validation(exc, located_data, where, file)) from None
+    except RecursionError:
+        raise ScenarioError(Issue("nested too deeply", file=file)) from None
+    if not scenario.apply_postures:
+        return scenario
+    line = (where or {}).get(("apply_postures",), (file, None))[1]
+    try:
+        return with_postures(scenario.model_copy(update={"apply_postures": []}),
+                             scenario.apply_postures)
+    except ScenarioError as exc:
+        raise ScenarioError([
+            Issue(issue.message, "apply_postures", file, line) if issue.path == "posture"
+            else issue for issue in exc.issues]) from None

@@ -8,11 +8,10 @@ The engine uses the same checks for what the white cell injects during a game.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wargame.economy.network import LEVERAGE_BINDINGS, SupplyNetwork
 from wargame.economy.spec import EdgeSelector
-from wargame.scenario.base import RESERVED_IDS
 from wargame.scenario.conditions import Condition, condition_indicators
 from wargame.scenario.effects import (
     VALUE_FIELD,
@@ -24,9 +23,13 @@ from wargame.scenario.effects import (
     RestrictLinks,
     SetLeakage,
 )
+from wargame.scenario.outcomes import IndicatorOutcome
 from wargame.scenario.params import IntegerParam, NumberParam, check_params, validate_spec_bounds
-from wargame.scenario.schema import EventSpec, Formula, IndicatorOutcome, MoveSpec, Scenario
 from wargame.scenario.types import Loc, Visibility
+from wargame.validated import RESERVED_IDS
+
+if TYPE_CHECKING:
+    from wargame.scenario.schema import EventSpec, Formula, MoveSpec, Scenario
 
 
 def unknown_move(s: Scenario, team: str, kind: str) -> str:

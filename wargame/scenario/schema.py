@@ -16,10 +16,8 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    Discriminator,
     Field,
     StringConstraints,
-    Tag,
     field_validator,
     model_validator,
 )
@@ -32,7 +30,6 @@ from wargame.limits import (
     MAX_TICKS,
     MAX_TURNS,
 )
-from wargame.scenario.base import WHITE, FieldIssues, Model
 from wargame.scenario.conditions import Condition
 from wargame.scenario.effects import (
     DisableMoves,
@@ -47,8 +44,11 @@ from wargame.scenario.effects import (
     SetLeakage,
     ShiftIndicator,
 )
+from wargame.scenario.outcomes import EventOutcome, IndicatorOutcome, Outcome
 from wargame.scenario.params import ParamSpec
+from wargame.scenario.references import reference_issues
 from wargame.scenario.types import EventKind, Id, Visibility
+from wargame.validated import WHITE, FieldIssues, Model
 
 
 class Meta(Model):
@@ -333,37 +333,6 @@ class Trigger(Model):
     """Fire only the first time; otherwise fire again after the indicator leaves and re-enters."""
 
 
-class IndicatorOutcome(Model):
-    """An outcome measured on an indicator's path."""
-
-    indicator: Id
-    """The indicator measured."""
-    stat: Literal["final", "min", "max", "mean"] = "final"
-    """Which statistic of its weekly path (``mean`` is over ticks)."""
-
-
-class EventOutcome(Model):
-    """An outcome measured on events of a kind."""
-
-    event: EventKind
-    """The event kind counted."""
-    stat: Literal["count", "first_week"] = "count"
-    """How many happened, or the week the first happened (empty when none did)."""
-
-
-def _outcome_tag(value: object) -> str:
-    if isinstance(value, dict):
-        return "event_outcome" if "event" in value else "indicator_outcome"
-    return "event_outcome" if isinstance(value, EventOutcome) else "indicator_outcome"
-
-
-Outcome = Annotated[
-    Annotated[IndicatorOutcome, Tag("indicator_outcome")]
-    | Annotated[EventOutcome, Tag("event_outcome")],
-    Discriminator(_outcome_tag),
-]
-
-
 class Posture(Model):
     """A named policy: doctrine rules and scripted moves a run can pick for a team.
 
@@ -453,8 +422,6 @@ class Scenario(Model):
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Scenario:
-        from wargame.scenario.references import reference_issues  # it reads these models
-
         issues = list(reference_issues(self))
         if issues:
             raise FieldIssues(issues)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Discriminator, StringConstraints, Tag
 
-from wargame.scenario.base import ID_PATTERN
+from wargame.validated import ID_PATTERN
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 EventKind = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")]

@@ -1,4 +1,8 @@
-"""The base class of every scenario model, and the error that carries located field issues.
+"""The base class of every validated input (scenarios, worlds, moves, journal records), and the
+error that carries located field issues.
+
+A module of its own at the top of the package, so the scenario and the economy packages both
+build on it without importing each other.
 
 Every model is frozen (a loaded scenario cannot be changed behind the engine's back), forbids
 unknown keys (a typo in a scenario is an error, not a silently ignored setting) and turns attribute
