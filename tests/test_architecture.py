@@ -1,0 +1,150 @@
+"""The package's shape: no import cycles, no imports hidden in functions to dodge one, each
+engine module with its one job, and the shipped world read once."""
+
+from __future__ import annotations
+
+import ast
+import graphlib
+from pathlib import Path
+
+import pytest
+
+import wargame
+from wargame.economy.spec import DEFAULT_WORLD, load_world
+
+ROOT = Path(wargame.__file__).parent
+COMMAND_MODULES = ("cli.py", "_cli.py", "__main__.py")
+"""Command-line modules import their subcommands when asked (``wargame --help`` should not pay
+for numpy, matplotlib and pyarrow); nothing else may import late."""
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _modules() -> dict[str, ast.Module]:
+    return {_module_name(path): ast.parse(path.read_text(encoding="utf-8"))
+            for path in sorted(ROOT.rglob("*.py"))}
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    return isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+
+
+def _imported(node: ast.Import | ast.ImportFrom, known: set[str]) -> set[str]:
+    """The wargame modules an import statement names (``from a.b import c`` names ``a.b``, or
+    ``a.b.c`` when that is a module). Parent packages run too, but a package's ``__init__`` only
+    gathers what its modules define: counting it would make every module a cycle with it."""
+    names: list[str] = []
+    if isinstance(node, ast.Import):
+        names = [alias.name for alias in node.names]
+    elif node.module is not None and node.level == 0:
+        names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+    return {name for name in names if name in known}
+
+
+def _top_level_imports(tree: ast.Module, known: set[str]) -> set[str]:
+    """Imports that run when the module is imported (not those only a type checker reads)."""
+    found: set[str] = set()
+    pending: list[ast.stmt] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            found |= _imported(node, known)
+        elif isinstance(node, ast.If) and not _is_type_checking(node):
+            pending.extend([*node.body, *node.orelse])
+        elif isinstance(node, ast.Try):
+            pending.extend([*node.body, *node.orelse, *node.finalbody])
+    return found
+
+
+def _late_imports(tree: ast.Module, known: set[str]) -> list[tuple[int, str]]:
+    late = []
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(function):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                late.extend((node.lineno, name) for name in sorted(_imported(node, known)))
+    return late
+
+
+def test_no_module_imports_itself_back_through_others():
+    modules = _modules()
+    known = set(modules)
+    graph = {name: _top_level_imports(tree, known) - {name} for name, tree in modules.items()}
+    try:
+        list(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as exc:
+        pytest.fail(f"import cycle: {' -> '.join(exc.args[1])}")
+
+
+def test_no_import_is_hidden_in_a_function_outside_the_command_line():
+    modules = _modules()
+    known = set(modules)
+    late = []
+    for name, tree in modules.items():
+        path = ROOT.parent / (name.replace(".", "/") + ".py")
+        if path.name.endswith(COMMAND_MODULES):
+            continue
+        late += [f"{name}:{line} imports {module}" for line, module in _late_imports(tree, known)]
+    assert late == []
+
+
+def test_the_scenario_and_the_economy_packages_do_not_import_each_other_both_ways():
+    modules = _modules()
+    known = set(modules)
+
+    def package_imports(package: str, other: str) -> list[str]:
+        return sorted(f"{name} -> {module}" for name, tree in modules.items()
+                      if name.startswith(package + ".")
+                      for module in _top_level_imports(tree, known)
+                      if module.startswith(other + "."))
+
+    assert package_imports("wargame.scenario", "wargame.economy")  # the world is in a scenario
+    assert package_imports("wargame.economy", "wargame.scenario") == []
+
+
+def test_the_engine_does_not_import_the_scenario_file_loader():
+    modules = _modules()
+    known = set(modules)
+    users = [name for name, tree in modules.items() if name.startswith("wargame.engine")
+             and "wargame.scenario.loader" in _top_level_imports(tree, known)]
+    assert users == []
+
+
+ENGINE_JOBS = {
+    "core": "the event loop and the shared state",
+    "effects": "effects and formulas compiled to closures",
+    "moves": "the catalogue and the move lifecycle",
+    "responders": "indicator changes, triggers and doctrine rules",
+    "intelligence": "each team's lagged, noisy reading",
+    "economy_link": "the supply network stepped and read back",
+    "whitecell": "the facilitator's actions",
+    "readout": "what a team sees, and the outcomes",
+    "events": "events, causes and moves as data",
+    "journal": "the journal: records, saving and loading",
+    "rng": "named random streams",
+    "game": "the public Game",
+}
+
+
+def test_each_engine_module_is_named_with_its_job_in_contributing():
+    """CONTRIBUTING lists each engine module with its one job; a new module is listed too."""
+    engine = sorted(p.stem for p in (ROOT / "engine").glob("*.py") if p.stem != "__init__")
+    assert engine == sorted(ENGINE_JOBS)
+    contributing = (ROOT.parent / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    missing = [f"{name}.py" for name in engine if f"{name}.py" not in contributing]
+    assert missing == []
+
+
+def test_no_engine_class_is_a_mixin_of_the_engine():
+    """Each job keeps its own state in its own object: ``Engine`` inherits from nothing."""
+    from wargame.engine.core import Engine
+
+    assert Engine.__bases__ == (object,)
+
+
+def test_the_shipped_world_is_read_once_per_process():
+    assert load_world(DEFAULT_WORLD) is load_world(DEFAULT_WORLD)
