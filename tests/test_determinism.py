@@ -1,17 +1,45 @@
 """Same scenario, seed and moves: the same journal, byte for byte, in any process; replay and
-rollback rebuild exactly the game that was played."""
+rollback rebuild exactly the game that was played.
+
+Cost: every game is played once in this process and once in each of two fresh interpreters.
+The two interpreters start with the module's first test and play while this process runs the
+replay and rollback tests (their digests are collected by the cross-process test, last), so
+both cores work for the whole module; the games the replay and rollback tests only read are
+the cross-process test's own, played once (``_played``). The comparisons are the same as when
+each test played its own games one after another.
+"""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from functools import cache
 
 import pytest
 
 from tests.conftest import ROOT
 from tests.scripted_play import SEEDS, digest, play
 from wargame import Game, GameStateError, Journal, JournalError, shipped_scenarios
+
+CROSS_PROCESS_TEST = ("test_journals_are_byte_identical_across_processes_for_every_scenario"
+                      "_and_20_seeds")
+REPLAYED_SEEDS = range(5)
+ROLLBACK_SEED = 3
+
+
+@cache
+def _played(name: str, seed: int) -> Game:
+    """The scripted game, played once in this process for every test that only reads it (the
+    rollback test plays its own copies to roll back: a rollback changes the game)."""
+    return play(name, seed)
+
+
+def _game(name: str, seed: int) -> Game:
+    """The shared game where another test reads it too, else one played and let go (keeping all
+    260 would hold some 300 MB)."""
+    return _played(name, seed) if seed in REPLAYED_SEEDS else play(name, seed)
 
 
 def _start_subprocess(hash_seed: str) -> subprocess.Popen[str]:
@@ -26,28 +54,27 @@ def _digests(process: subprocess.Popen[str]) -> list[str]:
     return out.splitlines()
 
 
-def test_journals_are_byte_identical_across_processes_for_every_scenario_and_20_seeds():
-    # the two other processes (other hash seeds) play while this one does: the same work on
-    # every core instead of three times in a row
-    first, second = _start_subprocess("1"), _start_subprocess("4242")
+@pytest.fixture(scope="module", autouse=True)
+def other_processes(request: pytest.FixtureRequest) -> Iterator[list[subprocess.Popen[str]]]:
+    """Two fresh interpreters with other hash seeds playing every scenario and seed, started as
+    the module starts (only when the cross-process test is selected) so that they play while
+    this process runs the other tests."""
+    wanted = any(item.name == CROSS_PROCESS_TEST for item in request.session.items)
+    processes = [_start_subprocess("1"), _start_subprocess("4242")] if wanted else []
     try:
-        here = [f"{name} {seed} {digest(play(name, seed))}"
-                for name in shipped_scenarios() for seed in SEEDS]
-        first_lines, second_lines = _digests(first), _digests(second)
+        yield processes
     finally:
-        for process in (first, second):
+        for process in processes:
             if process.poll() is None:
                 process.kill()
                 process.communicate()
-    assert len(first_lines) == len(shipped_scenarios()) * len(SEEDS) >= 40
-    assert first_lines == second_lines == here
-    assert len({line.split()[2] for line in here}) == len(here)  # seeds do differ
+        _played.cache_clear()
 
 
 @pytest.mark.parametrize("name", shipped_scenarios())
 def test_replay_reproduces_every_indicator_and_event(name, tmp_path):
-    for seed in range(5):
-        game = play(name, seed)
+    for seed in REPLAYED_SEEDS:
+        game = _played(name, seed)
         path = tmp_path / f"{seed}.jsonl"
         game.journal.save(path)
         again = Game.replay(path)
@@ -60,9 +87,9 @@ def test_replay_reproduces_every_indicator_and_event(name, tmp_path):
 
 @pytest.mark.parametrize("name", shipped_scenarios())
 def test_rollback_to_turn_k_equals_a_fresh_game_played_to_turn_k(name):
-    full = play(name, 3)
+    full = _played(name, ROLLBACK_SEED)
     for turn in (0, 1, 4, full.turn - 1, full.turn):
-        game = play(name, 3)
+        game = play(name, ROLLBACK_SEED)
         game.rollback(turn)
         fresh = Game.replay(full.journal.upto_turn(turn), verify=False)
         assert game.turn == turn
@@ -93,3 +120,13 @@ def test_a_journal_whose_events_were_edited_does_not_replay(tmp_path):
         if '"week":0' not in lines[position] else lines[position].replace('"week":0', '"week":9')
     with pytest.raises(JournalError, match=f"diverges from the journal at line {position + 1}"):
         Game.replay(Journal.parse("".join(lines)))
+
+
+def test_journals_are_byte_identical_across_processes_for_every_scenario_and_20_seeds(
+        other_processes):
+    here = [f"{name} {seed} {digest(_game(name, seed))}"
+            for name in shipped_scenarios() for seed in SEEDS]
+    first_lines, second_lines = (_digests(process) for process in other_processes)
+    assert len(first_lines) == len(shipped_scenarios()) * len(SEEDS) >= 40
+    assert first_lines == second_lines == here
+    assert len({line.split()[2] for line in here}) == len(here)  # seeds do differ
