@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -35,6 +35,16 @@ class StartScreen(Screen[None]):
         self.save = save
         self.root = root or Root()
         self.scenario: Scenario | None = None
+        self.loaded: str | None = None
+        """The choice (a typed path or a shipped name) ``scenario`` was loaded from."""
+        self.ticks: dict[str, bool] = {}
+        """Each seat's tick as last shown, carried over when a scenario with the same team is
+        loaded (a failed load shows no seats but forgets no ticks)."""
+        self.shown_teams: tuple[str, ...] = ()
+        """The teams whose seats were last listed."""
+        self.unseen_seats = False
+        """True when a reload has just listed other teams than were shown: Start then asks
+        the person to choose among them first, rather than start with seats nobody looked at."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -90,20 +100,42 @@ class StartScreen(Screen[None]):
     async def _typed(self) -> None:
         await self.load_choice()
 
-    async def load_choice(self) -> None:
-        """Load the chosen scenario (fast: no game yet) to list its teams as seats."""
+    @on(Input.Blurred, "#scenario-file")
+    async def _left_field(self) -> None:
+        """Tabbing (or clicking) out of the file field loads what was typed, so the seats
+        listed next are the typed scenario's."""
+        if self._choice() != self.loaded:
+            await self.load_choice()
+
+    @on(events.DescendantFocus, "#seats Checkbox")
+    @on(Checkbox.Changed, "#seats Checkbox")
+    def _seats_seen(self) -> None:
+        self.unseen_seats = False
+
+    def _choice(self) -> str | None:
+        """What the form names now: the typed path, else the shipped scenario chosen."""
         path = self.query_one("#scenario-file", Input).value.strip()
         select = self.query_one("#scenario", Select)
-        choice = path or (None if select.value is Select.NULL else str(select.value))
+        return path or (None if select.value is Select.NULL else str(select.value))
+
+    async def load_choice(self) -> None:
+        """Load the chosen scenario (fast: no game yet) to list its teams as seats."""
+        choice = self._choice()
         error = self.query_one("#start-error", Static)
         seats = self.query_one("#seats", Vertical)
-        await seats.remove_children()
+        self.ticks.update({str(box.id).removeprefix("seat-"): box.value
+                           for box in seats.query(Checkbox)})
+        lost_focus = self.focused is not None and seats in self.focused.ancestors
+        before = tuple(box.id for box in seats.query(Checkbox))
+        self.loaded = choice
         self.scenario = None
         if not choice:
+            await seats.remove_children()
             return
         try:
             self.scenario = Session.load(self.root.scenario(choice))
         except WargameError as exc:
+            await seats.remove_children()
             error.update(str(exc))
             self.query_one("#scenario-info", Static).update("")
             return
@@ -113,18 +145,42 @@ class StartScreen(Screen[None]):
         self.query_one("#scenario-info", Static).update(
             f"{meta.name}: {meta.horizon_weeks:g} weeks from {meta.start}, "
             f"turns of {meta.turn_weeks:g} weeks")
-        await seats.mount_all(Tick(f"{team.name} ({team_id})", value=index == 0,
-                                   id=f"seat-{team_id}", compact=True)
-                              for index, (team_id, team) in enumerate(self.scenario.teams.items()))
+        teams = list(self.scenario.teams.items())
+        ids = tuple(team_id for team_id, _ in teams)
+        if tuple(f"seat-{team_id}" for team_id in ids) == before:
+            return  # the same seats, ticked as they are
+        known = any(team_id in self.ticks for team_id in ids)
+        await seats.remove_children()
+        await seats.mount_all(
+            Tick(f"{team.name} ({team_id})", id=f"seat-{team_id}", compact=True,
+                 value=self.ticks.get(team_id, index == 0 and not known))
+            for index, (team_id, team) in enumerate(teams))
+        self.unseen_seats = bool(self.shown_teams) and ids != self.shown_teams
+        self.shown_teams = ids
+        if lost_focus or self.focused is None:  # the seat it was on is gone: the first one
+            self.query_one("#seats Checkbox").focus()
 
     @on(Button.Pressed, "#start-button")
-    def _pressed(self) -> None:
-        self.action_start()
+    async def _pressed(self) -> None:
+        await self.action_start()
 
-    def action_start(self) -> None:
+    async def action_start(self) -> None:
+        """Start what the form says now: a path typed without Enter is loaded here, and one
+        that does not load is said (the loader's file:line: field: why), starting nothing."""
         error = self.query_one("#start-error", Static)
+        if self._choice() != self.loaded or self.scenario is None:
+            await self.load_choice()
         if self.scenario is None:
-            error.update("choose a scenario that loads first")
+            if self._choice() is None:
+                self.refuse("choose a scenario first", field="#scenario")
+            else:  # the loader's message is on the form already
+                typed = self.query_one("#scenario-file", Input).value.strip()
+                self.query_one("#scenario-file" if typed else "#scenario").focus()
+            return
+        if self.unseen_seats:
+            self.unseen_seats = False
+            self.refuse(f"{self.scenario.meta.name} is loaded: choose its seats, then start "
+                        "again", field="#seats Checkbox")
             return
         text = self.query_one("#seed", Input).value.strip()
         if not text.isdigit():

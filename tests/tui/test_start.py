@@ -1,0 +1,97 @@
+"""The start screen takes the scenario a person typed, whether or not they pressed Enter in it.
+
+A person types a path and presses Start (or ctrl+g): the typed file is what starts, and a file
+that is missing or not a valid scenario is said on the form (the loader's file:line: field: why)
+with nothing started. Real files in a temporary folder; keys typed through the Pilot."""
+
+from __future__ import annotations
+
+from textual.widgets import Checkbox, Input
+
+from tests.conftest import TINY
+from tests.tui.test_app import SIZE, run_async, settle
+from tests.tui.test_saves import error_text
+from tui.app import WargameApp
+from tui.dialogs import HandoverScreen
+from tui.start import StartScreen
+
+
+async def type_path(app, pilot, text: str) -> None:
+    """Click into the scenario file field and type ``text`` (no Enter)."""
+    await pilot.click("#scenario-file")
+    field = app.screen.query_one("#scenario-file", Input)
+    await pilot.press("end", *["backspace"] * len(field.value), *text)
+
+
+@run_async
+async def test_start_uses_the_typed_scenario_file_without_enter(tmp_path):
+    (tmp_path / "mine.yaml").write_text(TINY)
+    app = WargameApp("escalation-ladder", save=tmp_path / "s.jsonl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await type_path(app, pilot, str(tmp_path / "mine.yaml"))
+        await pilot.click("#start-button")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HandoverScreen)
+        assert app.session is not None
+        assert app.session.game.scenario.meta.name == "Tiny"  # not the shipped one
+
+
+@run_async
+async def test_a_missing_or_invalid_typed_scenario_is_said_and_nothing_starts(tmp_path):
+    (tmp_path / "bad.yaml").write_text(TINY.replace("horizon_weeks: 12", "horizon_weeks: soon"))
+    app = WargameApp("escalation-ladder", save=tmp_path / "s.jsonl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await type_path(app, pilot, str(tmp_path / "nope.yaml"))
+        await pilot.press("ctrl+g")  # the footer's key starts too
+        await settle(app, pilot)
+        assert isinstance(app.screen, StartScreen) and app.session is None
+        assert error_text(app) == f"{tmp_path / 'nope.yaml'}: file not found"
+        assert app.focused is app.screen.query_one("#scenario-file")  # the field to change
+        await type_path(app, pilot, str(tmp_path / "bad.yaml"))
+        await pilot.click("#start-button")
+        await settle(app, pilot)
+        assert isinstance(app.screen, StartScreen) and app.session is None
+        assert error_text(app) == (f"{tmp_path / 'bad.yaml'}:5: meta.horizon_weeks: must be a "
+                                   "number (got 'soon')")
+        assert not (tmp_path / "s.jsonl").exists()  # nothing was started, nothing saved
+
+
+@run_async
+async def test_a_typed_scenario_with_other_teams_shows_its_seats_before_starting(tmp_path):
+    """The seats ticked were another scenario's: list the typed one's and let the person
+    choose, rather than start a game with seats they never saw."""
+    other = TINY.replace("  us:\n    name: United States", "  red:\n    name: Red").replace(
+        "  cn:\n    name: China", "  blue:\n    name: Blue").replace("[us]", "[red]")
+    (tmp_path / "other.yaml").write_text(other)
+    app = WargameApp("escalation-ladder", save=tmp_path / "s.jsonl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await type_path(app, pilot, str(tmp_path / "other.yaml"))
+        await pilot.click("#start-button")
+        await settle(app, pilot)
+        assert isinstance(app.screen, StartScreen) and app.session is None
+        assert "choose its seats" in error_text(app)
+        assert [box.id for box in app.screen.query(Checkbox)] == ["seat-red", "seat-blue"]
+        app.screen.query_one("#seat-blue", Checkbox).value = True
+        await pilot.click("#start-button")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HandoverScreen)
+        assert app.session.game.scenario.meta.name == "Tiny"
+        assert app.session.seats == ("red", "blue")
+
+
+@run_async
+async def test_tabbing_out_of_the_scenario_field_lists_the_typed_scenarios_seats(tmp_path):
+    other = TINY.replace("  us:\n    name: United States", "  red:\n    name: Red").replace(
+        "[us]", "[red]")
+    (tmp_path / "other.yaml").write_text(other)
+    app = WargameApp("escalation-ladder", save=tmp_path / "s.jsonl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await type_path(app, pilot, str(tmp_path / "other.yaml"))
+        await pilot.press("tab")
+        await settle(app, pilot)
+        assert [box.id for box in app.screen.query(Checkbox)] == ["seat-red", "seat-cn"]
+        assert "Tiny" in str(app.screen.query_one("#scenario-info").render())
