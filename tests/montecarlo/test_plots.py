@@ -1,17 +1,33 @@
-"""Plot labels come from the batch's scenario (names and units), and fall back to ids."""
+"""Plot labels come from the batch's scenario (names and units), and fall back to ids; the
+showcase's charts (dates on the time axis, translucent bands under the lines, 0/1 outcomes as
+shares with their interval, leverage's readings marked) checked on the figure objects."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.collections import PolyCollection
+from matplotlib.patches import Polygon, Rectangle
 
-from wargame.montecarlo.analysis import compare
+from wargame import Game, load_scenario
+from wargame.montecarlo.analysis import compare, outcome_values, wilson_interval
 from wargame.montecarlo.labels import labels_for
-from wargame.montecarlo.plots import comparison_chart, fan_chart
+from wargame.montecarlo.plots import (
+    _indicator_matrix,
+    comparison_chart,
+    distributions_figure,
+    fan_chart,
+    fan_figure,
+)
 from wargame.montecarlo.results import Results
+from wargame.montecarlo.runner import monte_carlo
+from wargame.scenario.postures import with_postures
 
 
 def test_labels_name_indicators_and_outcomes_with_units(ladder_batches):
@@ -55,3 +71,128 @@ def test_plots_are_the_same_bytes_twice(ladder_batches, tmp_path):
     assert first.read_bytes() == second.read_bytes()
     fans = [fan_chart([base, variant], "tension", tmp_path / f"fan{n}.png") for n in (1, 2)]
     assert fans[0].read_bytes() == fans[1].read_bytes()
+
+
+# ---- the showcase's charts, on a few replications of the base scenario -------------------------
+
+SHOWCASE_POSTURES = ("small-yard-high-fence", "maximal-embargo", "weaponized-interdependence")
+
+
+@pytest.fixture(scope="module")
+def postures(tmp_path_factory):
+    """The showcase's three postures, four replications each on the same seeds (~4 s)."""
+    root = tmp_path_factory.mktemp("showcase")
+    return [monte_carlo("status-quo-2022", 4, seed=0, jobs=1, out=root / posture,
+                        postures=[posture], progress=False,
+                        series=["leverage", "self_sufficiency"])
+            for posture in SHOWCASE_POSTURES]
+
+
+def _drawn(figure):
+    figure.canvas.draw()  # tick labels exist once the figure is drawn
+    return figure
+
+
+def test_the_fan_chart_time_axis_is_in_dates_from_the_scenario_start(postures):
+    figure = _drawn(fan_figure(postures, "self_sufficiency"))
+    axes = figure.axes[0]
+    first, last = axes.get_xlim()
+    shown = [label.get_text() for tick, label in zip(axes.get_xticks(), axes.get_xticklabels(),
+                                                     strict=True) if first <= tick <= last]
+    assert len(shown) >= 3
+    start, end = dt.date(2022, 10, 7), dt.date(2022, 10, 7) + dt.timedelta(weeks=208)
+    for text in shown:  # "Jan 2023": a date, not a week number
+        day = dt.datetime.strptime(text, "%b %Y").date()
+        assert start <= day <= end, text
+    low, high = (mdates.num2date(limit).date() for limit in (first, last))
+    assert low <= start and high >= end - dt.timedelta(days=1)
+    assert "2022-10-07" in axes.get_xlabel()
+    plt.close(figure)
+
+
+def test_fan_bands_are_translucent_under_the_lines_and_the_baseline_is_on_top(postures):
+    figure = _drawn(fan_figure(postures, "self_sufficiency"))
+    axes = figure.axes[0]
+    bands = [c for c in axes.collections if isinstance(c, PolyCollection)]
+    lines = [line for line in axes.get_lines() if line.get_label() in
+             [results.label for results in postures]]
+    assert len(bands) == 2 * len(postures) and len(lines) == len(postures)
+    assert all(band.get_alpha() is not None and band.get_alpha() <= 0.3 for band in bands)
+    assert max(band.get_zorder() for band in bands) < min(line.get_zorder() for line in lines)
+    baseline = next(line for line in lines if line.get_label() == postures[0].label)
+    assert baseline.get_zorder() == max(line.get_zorder() for line in lines)
+    assert len({str(line.get_linestyle()) for line in lines}) == len(lines)  # told apart in grey
+    legend = figure.legends[0] if figure.legends else axes.get_legend()
+    texts = [text.get_text() for text in legend.get_texts()]
+    assert all(results.label in texts for results in postures)
+    assert any("50%" in text for text in texts) and any("90%" in text for text in texts)
+    box = legend.get_window_extent()   # below the plot: it hides no band
+    assert not box.overlaps(axes.get_window_extent())
+    plt.close(figure)
+
+
+def test_a_zero_one_outcome_is_a_share_with_its_confidence_interval(postures):
+    quarantines = [outcome_values(results, "quarantines") for results in postures]
+    assert all(set(values.tolist()) <= {0.0, 1.0} for values in quarantines)  # 0/1 here
+    figure = _drawn(distributions_figure(postures, ["quarantines", "blockades",
+                                                    "self_sufficiency"], shares={"blockades"}))
+    for axes, name in zip(figure.axes, ("quarantines", "blockades"), strict=False):
+        bars = [patch for patch in axes.patches if isinstance(patch, Rectangle)]
+        assert len(bars) == len(postures), name        # a bar per batch, not 25 bins
+        assert not [patch for patch in axes.patches if isinstance(patch, Polygon)]
+        for bar, results in zip(bars, postures, strict=True):
+            values = outcome_values(results, name)
+            share = float((values > 0).mean())
+            assert bar.get_height() == pytest.approx(share)
+            low, high = wilson_interval(int((values > 0).sum()), len(values))
+            assert low <= share <= high
+        caps = [line for line in axes.get_lines() if len(line.get_ydata()) == 1]
+        whiskers = [segment for collection in axes.collections
+                    for segment in collection.get_segments()]
+        assert len(whiskers) == len(postures) and caps        # an error bar on each
+        spans = sorted((min(s[:, 1]), max(s[:, 1])) for s in whiskers)
+        expected = sorted(wilson_interval(int((outcome_values(r, name) > 0).sum()),
+                                          len(outcome_values(r, name))) for r in postures)
+        assert spans == pytest.approx(expected)
+        assert "share of runs" in axes.get_ylabel()
+    histogram = figure.axes[2]  # a continuous outcome keeps its histogram
+    assert [patch for patch in histogram.patches if isinstance(patch, Polygon)]
+    plt.close(figure)
+
+
+def test_the_leverage_fan_marks_its_readings_and_explains_the_last_step(postures):
+    """Leverage is a counterfactual the engine re-reads every 52 weeks on this scenario (weeks
+    52, 104, 156 and 208, the horizon) and holds in between, so its fan steps at those weeks;
+    the last step is the reading of the crisis year, not a value lost at the horizon."""
+    labels = labels_for(postures[0])
+    assert labels.readings["leverage"] == (52.0, 104.0, 156.0, 208.0)
+    figure = _drawn(fan_figure(postures, "leverage", labels))
+    axes = figure.axes[0]
+    marks = sorted(mdates.num2date(mdates.date2num(line.get_xdata()[0])).date()
+                   for line in axes.get_lines() if line.get_gid() == "reading")
+    assert marks == [labels.date(week) for week in (52, 104, 156, 208)]
+    notes = " ".join(text.get_text() for panel in figure.axes for text in panel.texts)
+    assert "re-read every 52 weeks" in notes and "held in between" in notes
+    assert "week 208" in notes.replace("\n", " ")
+    baseline = next(line for line in axes.get_lines() if line.get_label() == postures[0].label)
+    weeks, matrix = _indicator_matrix(postures[0], "leverage")
+    assert weeks[-1] == 208.0   # the last point is drawn, at its date: the median of the runs
+    assert baseline.get_ydata()[-1] == pytest.approx(float(np.median(matrix[:, -1])))
+    plt.close(figure)
+
+
+def test_the_last_leverage_point_is_the_networks_reading_at_the_horizon():
+    """The engine's value at week 208 is a full reading of the network as it stands then (the
+    same number ``SupplyNetwork.leverage()`` gives on the game's final network), and leverage
+    changes at the reading weeks only: not reset, not a partial tick."""
+    game = Game(with_postures(load_scenario("status-quo-2022"), ["small-yard-high-fence"]),
+                seed=1)
+    game.run()
+    path = game.history("leverage_bn")
+    assert path[-1][0] == 208.0
+    assert path[-1][1] == pytest.approx(game.economy.leverage(), rel=1e-12)
+    index = game.history("leverage_index")
+    assert index[-1][1] == pytest.approx(path[-1][1] / path[0][1], rel=1e-12)
+    changed = [week for (week, value), (_, before) in zip(index[1:], index, strict=False)
+               if value != before]
+    assert changed == [52.0, 104.0, 156.0, 208.0]

@@ -4,19 +4,24 @@ a scenario with an economy the GDP lost by region (over the run, and year by yea
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import textwrap
 from collections.abc import Collection, Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")  # headless, before pyplot is imported anywhere
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pyarrow.compute as pc
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
-from wargame.montecarlo.analysis import compare, outcome_values
+from wargame.montecarlo.analysis import compare, outcome_values, wilson_interval
 from wargame.montecarlo.gdp import (
     WORLD,
     WORLD_TOTALS,
@@ -30,6 +35,9 @@ from wargame.montecarlo.storage import ResultsError
 from wargame.text import billions, percent
 
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf"]
+LINESTYLES: list[Any] = ["-", "--", "-.", ":", (0, (6, 2, 1, 2, 1, 2)), (0, (1, 1))]
+"""One per batch after the colour, so batches stay apart printed in grey or seen by a reader
+who does not tell red from green."""
 DPI = 120
 
 
@@ -55,36 +63,127 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
-def fan_chart(batches: Sequence[Results], indicator: str, path: Path,
-              labels: Labels | None = None) -> Path:
-    """Median and 50% / 90% bands of an indicator over time, one colour per batch."""
+def _time_axis(labels: Labels, weeks: np.ndarray) -> tuple[Any, str]:
+    """The x values of weeks of the game: dates from the scenario's start (what a reader
+    plans by), or the weeks themselves when the scenario could not be loaded."""
+    if labels.start is None:
+        return weeks, "week of the game"
+    start = dt.datetime.combine(labels.start, dt.time())
+    return ([start + dt.timedelta(weeks=float(week)) for week in weeks],
+            f"date (week 0 = {labels.start.isoformat()})")
+
+
+def _date_ticks(axes: Any) -> None:
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+
+
+def _readings_note(labels: Labels, indicator: str, readings: tuple[float, ...]) -> str:
+    period = readings[1] - readings[0] if len(readings) > 1 else readings[0]
+    return (f"{labels.indicator(indicator)} is re-read every {period:g} weeks (dotted lines) "
+            f"and held in between: each step is the change since the reading before, the "
+            f"last (week {readings[-1]:g}, {labels.date(readings[-1])}) included")
+
+
+def fan_figure(batches: Sequence[Results], indicator: str, labels: Labels | None = None,
+               note: str | None = None) -> Figure:
+    """Median and 50% / 90% bands of an indicator over time, one colour and line style per
+    batch, against dates. The bands are translucent and under every line, the first batch's
+    (the baseline's) median on top, so no band hides a line; the legend sits below the plot.
+    An indicator that changes only at the economy's leverage readings has them marked and
+    said (else a step at the last reading reads as a collapse in the last week); ``note`` adds
+    what the scenario's author knows about those steps."""
     labels = labels or labels_for(batches[0])
-    figure, axes = plt.subplots(figsize=(8, 4.5), dpi=DPI, layout="constrained")
+    readings = labels.readings.get(indicator, ()) if labels.start is not None else ()
+    text = ". ".join(part for part in (_readings_note(labels, indicator, readings)
+                                       if readings else "", note or "") if part)
+    if text:  # the explanation in a panel of its own under the plot: it covers no line
+        figure, (axes, notes) = plt.subplots(2, 1, figsize=(9, 5.8), dpi=DPI,
+                                             height_ratios=(5, 1), layout="constrained")
+        notes.set_axis_off()
+        notes.text(0, 1, _wrap(text + ".", 130), fontsize=7.5, va="top",
+                   transform=notes.transAxes)
+    else:
+        figure, axes = plt.subplots(figsize=(9, 5), dpi=DPI, layout="constrained")
+    xlabel = "week of the game"
     for number, results in enumerate(batches):
         weeks, matrix = _indicator_matrix(results, indicator)
         if not len(weeks):
             continue
+        x, xlabel = _time_axis(labels, weeks)
         colour = COLOURS[number % len(COLOURS)]
         p5, p25, p50, p75, p95 = np.nanpercentile(matrix, [5, 25, 50, 75, 95], axis=0)
-        axes.fill_between(weeks, p5, p95, color=colour, alpha=0.12, linewidth=0)
-        axes.fill_between(weeks, p25, p75, color=colour, alpha=0.28, linewidth=0)
-        axes.plot(weeks, p50, color=colour, linewidth=1.8,
+        axes.fill_between(x, p5, p95, color=colour, alpha=0.10, linewidth=0, zorder=1)
+        axes.fill_between(x, p25, p75, color=colour, alpha=0.22, linewidth=0, zorder=1.5)
+        axes.plot(x, p50, color=colour, linestyle=LINESTYLES[number % len(LINESTYLES)],
+                  linewidth=2.4 if number == 0 else 1.8, zorder=10 + len(batches) - number,
                   label=_label(results))
+    for week in readings:
+        axes.axvline(labels.date(week), color="#555", linestyle=":", linewidth=0.9,
+                     zorder=0.5, gid="reading")
     scenario = batches[0].manifest["scenario"]["name"]
     axes.set_title(f"{labels.indicator(indicator)} [{indicator}]: median, 50% and 90% bands\n"
                    f"{scenario}", fontsize=10)
-    axes.set_xlabel("week of the game")
+    if labels.start is not None:
+        _date_ticks(axes)
+    axes.set_xlabel(xlabel)
     axes.set_ylabel(_wrap(labels.indicator(indicator), 40))
     axes.grid(alpha=0.3)
-    axes.legend(fontsize=8, loc="best")
-    figure.savefig(path)
-    plt.close(figure)
+    handles, shown = axes.get_legend_handles_labels()
+    handles += [Patch(color="grey", alpha=0.22 + 0.10), Patch(color="grey", alpha=0.10)]
+    shown += ["50% of runs (25th-75th percentile)", "90% of runs (5th-95th percentile)"]
+    figure.legend(handles, shown, loc="outside lower center", ncol=min(3, len(shown)),
+                  fontsize=8, frameon=False)
+    return figure
+
+
+def _save(figure: Figure, path: Path) -> Path:
+    try:
+        figure.savefig(path)
+    finally:
+        plt.close(figure)
     return path
 
 
-def distributions(batches: Sequence[Results], path: Path, outcomes: Sequence[str] | None = None,
-                  labels: Labels | None = None) -> Path:
-    """A histogram per outcome, batches overlaid (step outlines, so all stay visible)."""
+def fan_chart(batches: Sequence[Results], indicator: str, path: Path,
+              labels: Labels | None = None, note: str | None = None) -> Path:
+    """``fan_figure`` written to ``path`` (PNG)."""
+    return _save(fan_figure(batches, indicator, labels, note), path)
+
+
+def _binary(data: Sequence[np.ndarray]) -> bool:
+    """Whether an outcome only ever took 0 or 1 (a thing happened or not)."""
+    return any(len(values) for values in data) and all(
+        bool(np.isin(values, (0.0, 1.0)).all()) for values in data)
+
+
+def _share_panel(axes: Any, batches: Sequence[Results], data: Sequence[np.ndarray]) -> None:
+    """The share of runs in which the outcome happened (above 0), a bar per batch, with its
+    95% Wilson interval: a 0/1 outcome's whole distribution, which a histogram would spread
+    over two bins at its ends."""
+    for number, (results, values) in enumerate(zip(batches, data, strict=True)):
+        if not len(values):
+            continue
+        hits = int((values > 0).sum())
+        share = hits / len(values)
+        low, high = wilson_interval(hits, len(values))
+        axes.bar(number, share, 0.7, color=COLOURS[number % len(COLOURS)], alpha=0.75,
+                 label=_label(results))
+        axes.errorbar([number], [share], yerr=[[share - low], [high - share]], fmt="none",
+                      ecolor="black", elinewidth=1.1, capsize=4)
+        axes.annotate(f"{share:.0%}", (number, high), xytext=(0, 3),
+                      textcoords="offset points", ha="center", fontsize=7)
+    axes.set_ylim(0, 1.12)
+    axes.set_xticks(range(len(batches)), [""] * len(batches))
+    axes.set_ylabel("share of runs (95% CI)", fontsize=7)
+
+
+def distributions_figure(batches: Sequence[Results], outcomes: Sequence[str] | None = None,
+                         labels: Labels | None = None, shares: Collection[str] = ()) -> Figure:
+    """A panel per outcome, batches overlaid: a histogram (step outlines, so all stay
+    visible), or for an outcome that is 0 or 1 in every run, or named in ``shares`` (a count
+    read as "it happened"), the share of runs with its confidence interval."""
     labels = labels or labels_for(batches[0])
     names = list(outcomes or scenario_outcomes(batches[0].outcome_names)
                  or [name for name in batches[0].outcome_names if name in WORLD_TOTALS])
@@ -101,12 +200,19 @@ def distributions(batches: Sequence[Results], path: Path, outcomes: Sequence[str
             axes.set_title(f"{_wrap(labels.outcome(name), 45)}\n(never happened)", fontsize=9)
             axes.set_axis_off()
             continue
+        if name in shares or _binary(data):
+            _share_panel(axes, batches, data)
+            what = labels.outcome(name).removesuffix(" (count a run)")
+            axes.set_title(_wrap(f"{what}: share of runs with at least one", 45), fontsize=9)
+            axes.tick_params(labelsize=7)
+            continue
         low = min(float(values.min()) for values in finite)
         high = max(float(values.max()) for values in finite)
         bins = np.linspace(low, high if high > low else low + 1, 25)
         for number, (results, values) in enumerate(zip(batches, data, strict=True)):
             if len(values):
                 axes.hist(values, bins=bins, histtype="step", linewidth=1.6,
+                          linestyle=LINESTYLES[number % len(LINESTYLES)],
                           color=COLOURS[number % len(COLOURS)], label=_label(results))
         axes.set_title(_wrap(labels.outcome(name), 45), fontsize=9)
         axes.tick_params(labelsize=7)
@@ -118,9 +224,13 @@ def distributions(batches: Sequence[Results], path: Path, outcomes: Sequence[str
                   fontsize=8)
     figure.suptitle(f"Outcome distributions — {batches[0].manifest['scenario']['name']}",
                     fontsize=11)
-    figure.savefig(path)
-    plt.close(figure)
-    return path
+    return figure
+
+
+def distributions(batches: Sequence[Results], path: Path, outcomes: Sequence[str] | None = None,
+                  labels: Labels | None = None, shares: Collection[str] = ()) -> Path:
+    """``distributions_figure`` written to ``path`` (PNG)."""
+    return _save(distributions_figure(batches, outcomes, labels, shares), path)
 
 
 def comparison_chart(batches: Sequence[Results], path: Path,

@@ -41,6 +41,15 @@ OUTCOMES = {
     "gdp_loss_bn.us": "US GDP lost to Oct 2026 (bn USD)",
 }
 FANS = ("leverage", "self_sufficiency", "smuggled_total", "us_rd_funding")
+NOTES = {
+    "leverage": "The last reading (the horizon) is the first after the crisis of week 157: in a "
+                "run with a blockade it reads 0 where the US then cut China off (nothing left "
+                "to cut) and far above 1 where it did not (a cut-off on top of a blockade would "
+                "cost China more than one in 2022) - the median's last step and the wide last "
+                "band are these runs, not an end-of-run artefact",
+}
+"""What the fan charts cannot say by themselves: why leverage steps at its last reading
+(docs/analysis.md, "Plots", says the same)."""
 DEFAULT_RUNS = 200
 
 
@@ -62,9 +71,11 @@ def showcase(runs: int = DEFAULT_RUNS, seed: int = 0, jobs: int | None = None,
     plots = out / "plots"
     plots.mkdir(parents=True, exist_ok=True)
     labels = labels_for(batches[0])
-    written = [fan_chart(batches, indicator, plots / f"fan-{indicator}.png", labels)
+    written = [fan_chart(batches, indicator, plots / f"fan-{indicator}.png", labels,
+                         NOTES.get(indicator))
                for indicator in FANS]
-    written.append(distributions(batches, plots / "outcomes.png", list(OUTCOMES), labels))
+    written.append(distributions(batches, plots / "outcomes.png", list(OUTCOMES), labels,
+                                 shares=SHARES))
     written.append(comparison_chart(batches, plots / "comparison.png", list(OUTCOMES), labels,
                                     shares=SHARES))
     print(f"\nresults: {out}/<posture>/ (Parquet; `wargame summary {out}/{POSTURES[0]}`)",
