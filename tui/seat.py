@@ -120,10 +120,12 @@ class SeatScreen(EventLogScreen):
     """One team's view. Everything shown comes from a snapshot taken for this seat."""
 
     AUTO_FOCUS = "#move-kind"
+    # priority: a text field has bindings of its own for ctrl+e and ctrl+w (end of line, delete a
+    # word), which would swallow these keys and hide them from the footer while it has focus
     BINDINGS = [
-        Binding("ctrl+e", "end_turn", "End my turn", id="seat.end_turn"),
-        Binding("ctrl+w", "white_cell", "White cell", id="seat.white_cell"),
-        Binding("ctrl+s", "save", "Save", id="seat.save"),
+        Binding("ctrl+e", "end_turn", "End my turn", id="seat.end_turn", priority=True),
+        Binding("ctrl+w", "white_cell", "White cell", id="seat.white_cell", priority=True),
+        Binding("ctrl+s", "save", "Save", id="seat.save", priority=True),
         Binding("f1", "help", "Help", id="seat.help"),
     ]
 
@@ -147,7 +149,8 @@ class SeatScreen(EventLogScreen):
                             compact=True)
                 yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
             with TabPane("Moves", id="moves"), Horizontal():
-                with VerticalScroll(id="move-form"):
+                # not a Tab stop: its fields are, and focusing one scrolls it into view
+                with VerticalScroll(id="move-form", can_focus=False):
                     yield Select([(f"{m.kind} (lag {m.lag_weeks:g} wk)" if m.lag_weeks
                                    else m.kind, m.kind) for m in self.snapshot.moves],
                                  prompt="choose a move", id="move-kind", compact=True)

@@ -48,7 +48,8 @@ class StartScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="start-form"):
+        # not a Tab stop: its fields are, and focusing one scrolls it into view
+        with VerticalScroll(id="start-form", can_focus=False):
             yield Label("Scenario (shipped)")
             names = shipped()
             yield Select([(name, name) for name in names], id="scenario",
