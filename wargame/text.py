@@ -1,20 +1,76 @@
 """Plain-text views of a game for terminals and logs: a timeline by turn, indicator tables and
-the GDP lost by region and year."""
+the GDP lost by region and year; and the project's number formats, one a job:
+
+- ``short_number``: a reading at a glance (a table, a status line, a report): four significant
+  digits, ``-`` for none;
+- ``amount``: an economic quantity in a table of effects: four significant digits below 10,000,
+  whole above, thousands separated, a sign when asked;
+- ``exact_number``: a number in a document a reader checks against the scenario: up to six
+  significant digits, never an exponent;
+- ``echo_value``: any value a person gave, echoed back in an error message as they wrote it.
+
+This module imports nothing of the engine at run time (its game views only name the engine's
+types), so the scenario layer can use ``echo_value`` without an import cycle.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from wargame.engine.events import Event
-from wargame.engine.game import Game
+if TYPE_CHECKING:
+    from wargame.engine.events import Event
+    from wargame.engine.game import Game
 
 
-def format_value(value: float | None) -> str:
-    """Numbers as people read them: up to four significant digits, no float noise."""
+def short_number(value: float | None) -> str:
+    """A reading at a glance: up to four significant digits, no float noise; ``-`` for none."""
     if value is None:
         return "-"
     return f"{value:.4g}"
+
+
+format_value = short_number
+"""The former name of ``short_number`` (kept for the UI's callers)."""
+
+
+def amount(value: float, signed: bool = False) -> str:
+    """An economic quantity in a table: four significant digits below 10,000 and whole above,
+    thousands separated (``12,345``); ``signed`` puts ``+`` before a gain."""
+    text = f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+    return f"+{text}" if signed and value > 0 else text
+
+
+def exact_number(value: float) -> str:
+    """A number in a document a reader checks against its source: whole numbers as written
+    (below 10 million), others to six significant digits, never in exponent notation
+    (``0.000206``, not ``2.06e-04``)."""
+    if value == 0:
+        return "0"
+    if float(value).is_integer() and abs(value) < 1e7:
+        return str(int(value))
+    text = f"{value:.6g}"
+    if "e" in text:
+        digits = max(0, 5 - math.floor(math.log10(abs(value))))
+        text = f"{value:.{digits}f}"
+        if "." in text:  # only decimals lose their trailing zeros (12000000 stays itself)
+            text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def echo_value(value: object) -> str:
+    """A value a person gave, shown back in an error message as they wrote it: ``2`` not
+    ``2.0``, text quoted, ``null``/``true``/``false`` as YAML and JSON spell them (moves arrive as
+    either), a huge whole number by its size, anything long cut at 60 characters."""
+    if value is None or isinstance(value, bool):
+        return "null" if value is None else str(value).lower()
+    if isinstance(value, int) and abs(value) >= 10**50:  # str() refuses past 4300 digits
+        return f"a whole number of about {int(value.bit_length() * math.log10(2)) + 1} digits"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -66,13 +122,13 @@ def table(rows: Iterable[tuple[str, ...]], headers: tuple[str, ...]) -> list[str
 def indicator_table(game: Game, team: str | None = None) -> list[str]:
     """Indicator name, value and unit, as ``team`` (None: the white cell) sees them."""
     specs = game.scenario.indicators
-    return table(((name, format_value(value), specs[name].unit)
+    return table(((name, short_number(value), specs[name].unit)
                   for name, value in game.indicators(team).items()),
                  ("indicator", "value", "unit"))
 
 
 def outcome_table(outcomes: Mapping[str, float | None]) -> list[str]:
-    return table(((name, format_value(value)) for name, value in outcomes.items()),
+    return table(((name, short_number(value)) for name, value in outcomes.items()),
                  ("outcome", "value"))
 
 

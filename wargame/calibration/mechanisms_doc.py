@@ -31,6 +31,7 @@ from pathlib import Path
 
 from wargame.calibration.sources import Assumption as Range
 from wargame.calibration.sources import FigureSource, SourceError, parse
+from wargame.text import exact_number
 
 BASE = "status-quo-2022"
 DOC = Path(__file__).resolve().parents[2] / "docs" / "model" / "mechanisms.md"
@@ -669,25 +670,13 @@ OTHER_GROUPS = {
 
 # ---- rendering -----------------------------------------------------------------------------------
 
-def _fmt(value: float) -> str:
-    if value == 0:
-        return "0"
-    if float(value).is_integer() and abs(value) < 1e7:
-        return str(int(value))
-    text = f"{value:.6g}"
-    if "e" in text:
-        digits = max(0, 5 - math.floor(math.log10(abs(value))))
-        text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return text
-
-
 def _cell(number: Number) -> str:
     if number.expression is not None:
-        return _fmt(number.value)
+        return exact_number(number.value)
     assert number.low is not None and number.high is not None
     if not number.varied:
-        return f"{_fmt(number.value)} (fixed)"
-    return f"{_fmt(number.value)} [{_fmt(number.low)}, {_fmt(number.high)}]"
+        return f"{exact_number(number.value)} (fixed)"
+    return f"{exact_number(number.value)} [{exact_number(number.low)}, {exact_number(number.high)}]"
 
 
 def _source(number: Number) -> str:

@@ -16,6 +16,7 @@ import numpy as np
 
 from wargame.economy import static
 from wargame.errors import InputTableError, Issue
+from wargame.text import amount
 
 DEFAULT_TOP = 10
 """Sectors listed when ``--top`` is not given."""
@@ -73,22 +74,22 @@ def run_shock(args: argparse.Namespace, out: TextIO | None = None) -> int:
     regions = table.regions
     region_count = len({r for r in regions if r}) or 1
     lines = [f"{args.table}: {n} sectors, {region_count} region{'s' * (region_count > 1)}, "
-             f"gross output {_fmt(float(table.x.sum()))}"]
+             f"gross output {amount(float(table.x.sum()))}"]
     if args.demand or args.supply:
         if args.demand:
             delta = static.shock_vector(table, parse_changes(args.demand),
                                         table.final_demand)
             effect = static.demand_effect(table, delta)
             lines.append(f"Demand-driven (Leontief) effect of a final-demand change of "
-                         f"{_fmt(float(delta.sum()), signed=True)}:")
+                         f"{amount(float(delta.sum()), signed=True)}:")
         else:
             delta = static.shock_vector(table, parse_changes(args.supply),
                                         table.primary_inputs)
             effect = static.supply_effect(table, delta)
             lines.append(f"Supply-driven (Ghosh) effect of a primary-input change of "
-                         f"{_fmt(float(delta.sum()), signed=True)}:")
+                         f"{amount(float(delta.sum()), signed=True)}:")
         order = np.argsort(-np.abs(effect), kind="stable")[: args.top]
-        rows = [(table.labels[i], _fmt(float(effect[i]), signed=True),
+        rows = [(table.labels[i], amount(float(effect[i]), signed=True),
                  _pct(float(effect[i]), float(table.x[i]))) for i in order]
         lines += _table(rows, ("sector", "Δ output", "% of output"))
         if region_count > 1:
@@ -99,12 +100,12 @@ def run_shock(args: argparse.Namespace, out: TextIO | None = None) -> int:
                 totals[1] += float(table.x[i])
             ranked = sorted(by_region.items(), key=lambda item: -abs(item[1][0]))
             lines.append("By region:")
-            lines += _table([(name, _fmt(d, signed=True), _pct(d, x)) for name, (d, x) in ranked],
+            lines += _table([(name, amount(d, signed=True), _pct(d, x)) for name, (d, x) in ranked],
                             ("region", "Δ output", "% of output"))
         total = float(effect.sum())
         shock = float(delta.sum())
         ratio = f" ({total / shock:.4g} × the shock)" if shock != 0.0 else ""
-        lines.append(f"Total output change {_fmt(total, signed=True)}{ratio}")
+        lines.append(f"Total output change {amount(total, signed=True)}{ratio}")
     else:
         backward = static.output_multipliers(table)
         forward = static.ghosh_multipliers(table)
@@ -114,11 +115,6 @@ def run_shock(args: argparse.Namespace, out: TextIO | None = None) -> int:
                          for i in order], ("sector", "Leontief", "Ghosh"))
     stream.write("\n".join(lines) + "\n")
     return 0
-
-
-def _fmt(value: float, signed: bool = False) -> str:
-    text = f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
-    return f"+{text}" if signed and value > 0 else text
 
 
 def _pct(delta: float, base: float) -> str:

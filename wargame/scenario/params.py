@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from wargame.limits import MAX_WHOLE_NUMBER
+from wargame.text import echo_value
 from wargame.validated import Model
 
 ParamValue = bool | int | float | str
@@ -77,17 +78,9 @@ ParamSpec = Annotated[
 ]
 
 
-def format_value(value: object) -> str:
-    """Show a value as the author wrote it: ``2`` not ``2.0``, strings quoted, and ``null``,
-    ``true``, ``false`` as YAML and JSON spell them (moves arrive as either)."""
-    if value is None or isinstance(value, bool):
-        return "null" if value is None else str(value).lower()
-    if isinstance(value, int) and abs(value) >= 10**50:  # str() refuses past 4300 digits
-        return f"a whole number of about {int(value.bit_length() * math.log10(2)) + 1} digits"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+format_value = echo_value
+"""The former name of ``wargame.text.echo_value``: a value shown back in a message as its
+author wrote it (engine/whitecell.py imports it by this name)."""
 
 
 def check_param(spec: ParamSpec, value: object) -> tuple[ParamValue | None, str | None]:
