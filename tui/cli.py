@@ -45,13 +45,13 @@ def add_serve_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def cmd_play(args: argparse.Namespace) -> int:
     from tui.app import run_app
-    from wargame.errors import WargameError
+    from wargame.errors import RequestError
 
     root = None
     if args.root is not None:
         root = Path(args.root).resolve()
         if not root.is_dir():
-            raise WargameError(f"--root {args.root}: not a folder")
+            raise RequestError(f"--root {args.root}: not a folder")
         os.chdir(root)  # relative paths, as typed on the start screen, are the root's
     run_app(args.scenario, args.seed, args.save, args.resume, root=root)
     return 0
@@ -72,28 +72,31 @@ def play_command(scenario: str | None, save: str, root: Path | None = None) -> s
 def _inside_root(text: str, root: Path, what: str) -> str:
     """A host's path (relative to where serve runs) as the app will take it: relative to the
     root, which it must be in."""
-    from wargame.errors import WargameError
+    from wargame.errors import OutputError, ScenarioError
     from wargame.files import is_within
 
     path = Path(text)
     if not is_within(path, [root]):
-        raise WargameError(f"{text}: the {what} is outside the served folder {root}; move it "
-                           "there, or serve another folder with --root")
+        # as the app's own check (tui.paths): a scenario outside is a ScenarioError, a save an
+        # OutputError
+        error = ScenarioError if what == "scenario file" else OutputError
+        raise error(f"{text}: the {what} is outside the served folder {root}; move it there, or "
+                    "serve another folder with --root")
     return os.path.relpath(path.resolve(), root)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from wargame import shipped_scenarios
-    from wargame.errors import WargameError
+    from wargame.errors import RequestError, SetupError
 
     try:
         from tui.serve import WargameServer
     except ImportError:
-        raise WargameError('wargame serve needs textual-serve: pip install "wargame[serve]"'
+        raise SetupError('wargame serve needs textual-serve: pip install "wargame[serve]"'
                            ) from None
     root = Path(args.root).resolve()
     if not root.is_dir():
-        raise WargameError(f"--root {args.root}: not a folder")
+        raise RequestError(f"--root {args.root}: not a folder")
     scenario = args.scenario
     if scenario and not (scenario in shipped_scenarios() and not Path(scenario).exists()):
         scenario = _inside_root(scenario, root, "scenario file")
@@ -102,6 +105,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         server.serve()
     except OSError as exc:
-        raise WargameError(f"cannot serve on 127.0.0.1:{args.port}: "
+        raise SetupError(f"cannot serve on 127.0.0.1:{args.port}: "
                            f"{exc.strerror or exc}") from None
     return 0

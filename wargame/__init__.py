@@ -22,7 +22,10 @@ from wargame.errors import (
     JournalError,
     MoveError,
     OutputError,
+    RequestError,
+    ResultsError,
     ScenarioError,
+    SetupError,
     WargameError,
 )
 from wargame.scenario.loader import (
@@ -61,9 +64,12 @@ __all__ = [
     "MoveOption",
     "OutputError",
     "PendingMove",
+    "RequestError",
     "Results",
+    "ResultsError",
     "Scenario",
     "ScenarioError",
+    "SetupError",
     "WargameError",
     "__version__",
     "load_scenario",

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from wargame._version import __version__
 from wargame.engine.game import Game
-from wargame.errors import ScenarioError, WargameError
+from wargame.errors import OutputError, RequestError, ScenarioError, WargameError
 from wargame.files import SaveLock, check_output, same_file, save_text_atomic
 from wargame.scenario.jsonschema import scenario_json_schema_text as scenario_json_schema
 from wargame.scenario.loader import load_scenario, scenario_hash, shipped_scenarios
@@ -159,13 +159,13 @@ def _check_run_outputs(args: argparse.Namespace) -> None:
     if args.json:
         check_output(args.json, inputs=scenario_file, force=args.force, what="run output")
         if args.journal and same_file(Path(args.journal), Path(args.json)):
-            raise WargameError(f"--json {args.json} and --journal {args.journal} name the same "
+            raise OutputError(f"--json {args.json} and --journal {args.journal} name the same "
                                "file; give each its own")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     if args.weeks is not None and not (math.isfinite(args.weeks) and args.weeks > 0):
-        raise WargameError(f"--weeks must be a positive number of weeks (got {args.weeks:g})")
+        raise RequestError(f"--weeks must be a positive number of weeks (got {args.weeks:g})")
     _check_run_outputs(args)
     lock = SaveLock(args.journal).acquire() if args.journal else None
     scenario = with_postures(load_scenario(args.scenario), args.posture)

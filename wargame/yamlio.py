@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from wargame.errors import Issue, ScenarioError, _IssuesError
 from wargame.scenario.base import FieldIssues
@@ -49,7 +50,7 @@ class _NoAliasLoader(yaml.SafeLoader):
 
     _depth = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError(
@@ -226,7 +227,7 @@ def _data_path(data: Any, loc: Path_) -> Path_:
         in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
         if in_dict or in_list:
             result.append(part)
-            current = current[part]  # type: ignore[index]
+            current = current[part]
         elif part in _SYNTHETIC_TAGS or (
             isinstance(current, dict)
             and part in {v for v in current.values() if isinstance(v, str)}
@@ -250,7 +251,7 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     """Say what was expected and what was found, in the project's words."""
     kind = error["type"]
     ctx = error.get("ctx") or {}

@@ -75,8 +75,9 @@ def world_assumptions(scenario: Scenario, origin: str = "world") -> list[Assumpt
             scale = 1.0 / WEEKS_PER_YEAR
         elif dotted.endswith(".flow"):
             index = int(dotted.split(".")[1])
-            edge = world.edges[index]
-            scale = edge.coefficient / float(number) if number else 0.0  # type: ignore[operator]
+            coefficient = world.edges[index].coefficient
+            assert coefficient is not None  # a valid world turned the declared flow into one
+            scale = coefficient / float(number) if number else 0.0
             dotted = dotted.removesuffix(".flow") + ".coefficient"
         group = declared.group or dotted.rsplit(".", 1)[-1]
         kind = "size" if dotted.rsplit(".", 1)[-1] in SIZES else "behaviour"

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from wargame.economy.spec import WEEKS_PER_YEAR, EdgeSelector, WorldSpec, edge_id
-from wargame.errors import WargameError
+from wargame.errors import RequestError
 
 _TINY = 1e-12
 """Below this a flow or a demand counts as zero (avoids 0/0 in ratios)."""
@@ -142,19 +142,21 @@ class SupplyNetwork:
         self._edge_controller = tuple(c if c is not None else by_id[s].controller
                                       for s, _, c in ends)
         edge_routes = [dict(e.routes) for e in specs] + [{} for _ in extra]
-        self._edge_meta = tuple(
+        # What an edge selector matches on: the names of each edge's ends, and its routes.
+        self._edge_meta: tuple[dict[str, str], ...] = tuple(
             {"edge": edge_id(s, b), "controller": ctrl,
              "supplier_node": s, "supplier_region": by_id[s].region,
              "supplier_sector": by_id[s].sector, "supplier_controller": by_id[s].controller,
-             "buyer_node": b, "buyer_region": by_id[b].region, "buyer_sector": by_id[b].sector,
-             "routes": frozenset(route for route, share in routes.items() if share > 0.0)}
-            for (s, b, _), ctrl, routes in zip(ends, self._edge_controller, edge_routes,
-                                               strict=True))
+             "buyer_node": b, "buyer_region": by_id[b].region, "buyer_sector": by_id[b].sector}
+            for (s, b, _), ctrl in zip(ends, self._edge_controller, strict=True))
+        self._edge_on_routes = tuple(
+            frozenset(route for route, share in routes.items() if share > 0.0)
+            for routes in edge_routes)
         self._routes = {route: np.array([r.get(route, 0.0) for r in edge_routes])
                         for route in sorted({route for r in edge_routes for route in r})}
         va_year = self._region_matrix @ self._va0 * WEEKS_PER_YEAR
-        declared = {region.id: region.gdp for region in world.regions}
-        self._gdp = np.array([declared.get(region, va_year[r])
+        gdp_given = {region.id: region.gdp for region in world.regions}
+        self._gdp = np.array([gdp_given.get(region, va_year[r])
                               for r, region in enumerate(self.regions)])
         self._names = self._compile_indicators()
 
@@ -186,7 +188,7 @@ class SupplyNetwork:
         """Advance the network by ``dt_weeks`` (flows are per week; stocks are levels)."""
         dt = float(dt_weeks)
         if not dt > 0.0:
-            raise WargameError(f"dt_weeks must be positive (got {dt_weeks!r})")
+            raise RequestError(f"dt_weeks must be positive (got {dt_weeks!r})")
         self.week += dt
         if self._dirty:
             self._refresh()
@@ -296,7 +298,7 @@ class SupplyNetwork:
         """Scale a node's capacity (0 shut down, 1 normal, above 1 expanded)."""
         value = float(factor)
         if not (value >= 0.0 and np.isfinite(value)):
-            raise WargameError(f"capacity factor must be a number ≥ 0 (got {factor!r})")
+            raise RequestError(f"capacity factor must be a number ≥ 0 (got {factor!r})")
         self._cap_factor[self._node(node)] = value
         self._dirty = True
 
@@ -305,7 +307,7 @@ class SupplyNetwork:
         its baseline: a tariff or a boycott lowers it, stimulus raises it."""
         value = float(factor)
         if not (value >= 0.0 and np.isfinite(value)):
-            raise WargameError(f"final demand factor must be a number ≥ 0 (got {factor!r})")
+            raise RequestError(f"final demand factor must be a number ≥ 0 (got {factor!r})")
         i = self._node(node)
         self._final[i] = self._final0[i] * value
         self._at_rest = False
@@ -319,7 +321,7 @@ class SupplyNetwork:
             try:
                 selector = EdgeSelector.model_validate(selector)
             except ValueError as exc:
-                raise WargameError(f"invalid edge selector: {exc}") from None
+                raise RequestError(f"invalid edge selector: {exc}") from None
         if not isinstance(selector, EdgeSelector):
             return {name: self._edge(name) for name in selector}
         for name in selector.edges or ():
@@ -335,9 +337,11 @@ class SupplyNetwork:
         }
         wanted = {key: set(values) for key, values in fields.items() if values is not None}
         routes = set(selector.routes) if selector.routes is not None else None
-        return {meta["edge"]: i for i, meta in enumerate(self._edge_meta)
+        return {meta["edge"]: i
+                for i, (meta, on) in enumerate(zip(self._edge_meta, self._edge_on_routes,
+                                                   strict=True))
                 if all(meta[key] in values for key, values in wanted.items())
-                and (routes is None or meta["routes"] & routes)}
+                and (routes is None or on & routes)}
 
     def route_shares(self, route: str) -> np.ndarray:
         """Per edge, the share of its flow that takes ``route`` (0 for edges off it)."""
@@ -469,7 +473,7 @@ class SupplyNetwork:
         try:
             return self._edge_index[edge]
         except (KeyError, TypeError):
-            raise WargameError(f"unknown edge '{edge}' (edges are named supplier->buyer; "
+            raise RequestError(f"unknown edge '{edge}' (edges are named supplier->buyer; "
                                f"this world has {len(self.edge_ids)})") from None
 
     def _node(self, node: str) -> int:
@@ -477,7 +481,7 @@ class SupplyNetwork:
             return self._node_index[node]
         except (KeyError, TypeError):
             known = ", ".join(self.node_ids)
-            raise WargameError(f"unknown node '{node}' (known: {known})") from None
+            raise RequestError(f"unknown node '{node}' (known: {known})") from None
 
     def _compile_indicators(self) -> tuple[str, ...]:
         """Indicators as a few matrices, so ``indicator_values`` is a handful of products.
@@ -564,5 +568,5 @@ class SupplyNetwork:
 def _share(value: float, what: str) -> float:
     number = float(value)
     if not 0.0 <= number <= 1.0:
-        raise WargameError(f"{what} must be between 0 and 1 (got {value!r})")
+        raise RequestError(f"{what} must be between 0 and 1 (got {value!r})")
     return number

@@ -12,6 +12,7 @@ Bad world files raise ``InputTableError`` with one located issue per problem
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -315,7 +316,8 @@ class WorldSpec(_Model):
             if isinstance(edge, dict) and _is_number(edge.get("flow")):
                 edge = dict(edge)
                 flow = edge.pop("flow") * scale
-                buyer = outputs.get(edge.get("buyer"))  # type: ignore[arg-type]
+                buyer_id = edge.get("buyer")  # not validated yet: may be any value
+                buyer = outputs.get(buyer_id) if isinstance(buyer_id, str) else None
                 if edge.get("coefficient") is not None:
                     edge["flow"] = flow  # both given: refused below, at the field
                 elif buyer:
@@ -364,15 +366,16 @@ class WorldSpec(_Model):
                 issues.append((f"stocks.{i}.edge", f"second stock for '{stock.edge}'"))
             stocked.add(stock.edge)
         for i, sub in enumerate(self.substitutes):
-            edge = edges.get(sub.edge)
-            if edge is None:
+            substituted = edges.get(sub.edge)
+            if substituted is None:
                 issues.append((f"substitutes.{i}.edge", _unknown("edge", sub.edge, edges)))
-            elif (edge.coefficient or 0.0) <= 0.0:
+            elif (substituted.coefficient or 0.0) <= 0.0:
                 issues.append((f"substitutes.{i}.edge",
                                f"'{sub.edge}' has no baseline trade to substitute"))
             if sub.by not in nodes:
                 issues.append((f"substitutes.{i}.by", _unknown("node", sub.by, nodes)))
-            elif edge is not None and sub.by in (edge.supplier, edge.buyer):
+            elif substituted is not None and sub.by in (substituted.supplier,
+                                                        substituted.buyer):
                 issues.append((f"substitutes.{i}.by",
                                "the alternative must differ from both ends of the edge"))
         declared = [region.id for region in self.regions]
@@ -392,9 +395,10 @@ class WorldSpec(_Model):
                 issues.append((f"indicators.{i}.name",
                                f"duplicate indicator name '{indicator.name}'"))
             names.add(indicator.name)
-            for j, node in enumerate(indicator.nodes):
-                if node not in nodes:
-                    issues.append((f"indicators.{i}.nodes.{j}", _unknown("node", node, nodes)))
+            for j, node_id in enumerate(indicator.nodes):
+                if node_id not in nodes:
+                    issues.append((f"indicators.{i}.nodes.{j}",
+                                   _unknown("node", node_id, nodes)))
             if indicator.kind in ("output", "annual_output") and not indicator.nodes:
                 issues.append((f"indicators.{i}.nodes", "an output indicator needs nodes"))
             if indicator.kind == "ratio" and (indicator.of is None) == (not indicator.nodes):
@@ -518,8 +522,20 @@ def _load(text: str, file: str) -> tuple[WorldSpec, Sourced]:
 
 
 def load_world(source: str | Path) -> WorldSpec:
-    """Load and validate a world: ``"default"`` is the shipped default world, else a YAML path."""
+    """Load and validate a world: ``"default"`` is the shipped default world, else a YAML path.
+
+    The default world is read once per process: every scenario on it names it, and parsing its
+    YAML with line marks costs about half a second. A ``WorldSpec`` is frozen, so one shared
+    instance cannot be changed behind anyone's back."""
+    if isinstance(source, str) and source == DEFAULT_WORLD:
+        return _default_world()
     text, shown = _read_text(source)
+    return _load(text, shown)[0]
+
+
+@functools.cache
+def _default_world() -> WorldSpec:
+    text, shown = _read_text(DEFAULT_WORLD)
     return _load(text, shown)[0]
 
 

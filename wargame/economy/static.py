@@ -30,6 +30,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 
@@ -268,6 +269,13 @@ def _read_parquet(data: bytes, shown: str) -> tuple[list[str], list[Row]]:
     return names[1:], rows
 
 
+class _Where(TypedDict, total=False):
+    """Where a table's problem is, as ``Issue`` keywords."""
+
+    file: str
+    line: int
+
+
 def _number(cell: str | float | None) -> float | None:
     if cell is None:
         return None
@@ -281,7 +289,7 @@ def _number(cell: str | float | None) -> float | None:
 
 def _build(header: list[str], rows: list[Row], shown: str, coefficients: bool,
            header_line: int | None) -> IOTable:
-    def where(line: int | None, row: int) -> dict[str, object]:
+    def where(line: int | None, row: int) -> _Where:
         # CSV rows are located by line; Parquet rows by their 1-based row number.
         return {"file": shown, "line": line} if line is not None else {"file": f"{shown} "
                                                                         f"row {row + 1}"}
@@ -297,10 +305,10 @@ def _build(header: list[str], rows: list[Row], shown: str, coefficients: bool,
     row_labels: dict[str, int] = {}
     for r, (line, label, _) in enumerate(rows):
         if not label:
-            issues.append(Issue("row has no label", **where(line, r)))  # type: ignore[arg-type]
+            issues.append(Issue("row has no label", **where(line, r)))
         elif label in row_labels:
             issues.append(Issue(f"duplicate row label '{label}'",
-                                **where(line, r)))  # type: ignore[arg-type]
+                                **where(line, r)))
         row_labels.setdefault(label, r)
     if issues:
         raise InputTableError(issues)
@@ -332,16 +340,16 @@ def _build(header: list[str], rows: list[Row], shown: str, coefficients: bool,
                 number = _number(cell)
             except ValueError:
                 issues.append(Issue(f"column '{column}': '{cell}' is not a number",
-                                    **where(line, r)))  # type: ignore[arg-type]
+                                    **where(line, r)))
                 continue
             if number is None:
                 if column in sectors or column in output_cols:
                     issues.append(Issue(f"column '{column}': empty cell (write 0)",
-                                        **where(line, r)))  # type: ignore[arg-type]
+                                        **where(line, r)))
                 continue
             if not math.isfinite(number):
                 issues.append(Issue(f"column '{column}': {cell} is not a finite number",
-                                    **where(line, r)))  # type: ignore[arg-type]
+                                    **where(line, r)))
                 continue
             values[i, j] = number
     if issues:
@@ -356,7 +364,7 @@ def _build(header: list[str], rows: list[Row], shown: str, coefficients: bool,
         r = row_labels[i_label]
         issues.append(Issue(f"column '{j_label}': negative intermediate value "
                             f"({len(negative)} in all)",
-                            **where(rows[r][0], r)))  # type: ignore[arg-type]
+                            **where(rows[r][0], r)))
         raise InputTableError(issues)
     labels = tuple(sectors)
     if coefficients:
@@ -366,7 +374,7 @@ def _build(header: list[str], rows: list[Row], shown: str, coefficients: bool,
             r = row_labels[label]
             if given_x[i] < 0:
                 issues.append(Issue(f"column '{output_cols[0]}': negative output",
-                                    **where(rows[r][0], r)))  # type: ignore[arg-type]
+                                    **where(rows[r][0], r)))
             elif final_cols:
                 balance = block[i].sum() + f[i]
                 scale = max(abs(given_x[i]), abs(balance), 1e-300)
@@ -374,7 +382,7 @@ def _build(header: list[str], rows: list[Row], shown: str, coefficients: bool,
                     issues.append(Issue(
                         f"row does not balance: intermediate plus final demand is {balance:.6g} "
                         f"but output is {given_x[i]:.6g}",
-                        **where(rows[r][0], r)))  # type: ignore[arg-type]
+                        **where(rows[r][0], r)))
         if issues:
             raise InputTableError(issues)
         return from_flows(block, given_x, None if not final_cols else f, labels, shown)

@@ -84,10 +84,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
                     if not is_gdp_column(name) or name in WORLD_TOTALS]
         print(f"{design.kind} design over {', '.join(design.parameters)}: "
               f"{len(points)} points (means of each outcome)")
-        rows = [(str(n), *(number(value) for value in point.values()),
-                 *(number(point_means(results, name)) for name in outcomes))
-                for n, (point, results) in enumerate(zip(design.points, points, strict=True))]
-        for line in table(rows, ("point", *design.parameters, *outcomes)):
+        point_rows = [(str(n), *(number(value) for value in point.values()),
+                       *(number(point_means(results, name)) for name in outcomes))
+                      for n, (point, results) in enumerate(zip(design.points, points, strict=True))]
+        for line in table(point_rows, ("point", *design.parameters, *outcomes)):
             print(f"  {line}")
         records = [{"point": n, **point, **{name: point_means(results, name) for name in columns}}
                    for n, (point, results) in enumerate(zip(design.points, points, strict=True))]

@@ -30,10 +30,10 @@ import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from typing import Any
 
-from wargame.errors import WargameError
+from wargame.errors import RequestError, SetupError
 
 BACKENDS = ("process", "dask")
 
@@ -58,10 +58,9 @@ def default_jobs() -> int:
 @contextmanager
 def _workers_do_not_import_main() -> Iterator[None]:
     main = sys.modules.get("__main__")
-    hidden = main is not None and getattr(main, "__spec__", None) is None and hasattr(
-        main, "__file__")
-    if not hidden:  # ``python -m module``, pytest, a notebook: spawn imports nothing harmful
-        yield
+    if main is None or getattr(main, "__spec__", None) is not None or not hasattr(
+            main, "__file__"):  # ``python -m module``, pytest, a notebook: spawn imports nothing
+        yield                   # harmful
         return
     path = main.__file__
     del main.__file__
@@ -103,16 +102,16 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 @contextmanager
 def executor(backend: str, jobs: int, address: str | None = None
-             ) -> AbstractContextManager[tuple[Executor, int]]:
+             ) -> Iterator[tuple[Executor, int]]:
     """An executor and its number of workers."""
     if backend not in BACKENDS:
-        raise WargameError(f"unknown backend '{backend}' (expected one of: {', '.join(BACKENDS)})")
+        raise RequestError(f"unknown backend '{backend}' (expected one of: {', '.join(BACKENDS)})")
     if backend == "process":
         if jobs <= 1:
             yield _InProcess(), 1
             return
         if multiprocessing.parent_process() is not None:
-            raise WargameError(
+            raise SetupError(
                 "a batch was started inside a worker process: put the call that starts it under "
                 "`if __name__ == \"__main__\":` in your script")
         context = multiprocessing.get_context("spawn")
@@ -129,13 +128,13 @@ def executor(backend: str, jobs: int, address: str | None = None
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise WargameError('the dask backend needs the dask extra: '
+        raise SetupError('the dask backend needs the dask extra: '
                            'pip install "wargame[dask]"') from None
     if address:
         try:
             client = Client(address, timeout="20s")
         except (OSError, ValueError) as exc:  # ValueError: an address Dask cannot parse
-            raise WargameError(f"cannot reach the Dask scheduler at {address}: {exc} (expected "
+            raise SetupError(f"cannot reach the Dask scheduler at {address}: {exc} (expected "
                                "an address like tcp://scheduler:8786)") from None
         cluster = None
     else:

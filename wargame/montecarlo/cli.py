@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from wargame.errors import WargameError
+from wargame.errors import RequestError, WargameError
 
 
 class Interrupted(KeyboardInterrupt):
@@ -53,8 +53,8 @@ def _stopped_by_signals() -> Iterator[None]:
     try:
         yield
     finally:
-        for signum, old in previous.items():
-            signal.signal(signum, old if old is not None else signal.SIG_DFL)
+        for number, old in previous.items():
+            signal.signal(number, old if old is not None else signal.SIG_DFL)
 
 
 def _interrupted(exc: KeyboardInterrupt, out: Path) -> int:
@@ -117,9 +117,9 @@ def cmd_mc(args: argparse.Namespace) -> int:
     from wargame.montecarlo.runner import monte_carlo
 
     if args.from_journal is None and args.scenario is None:
-        raise WargameError("mc needs a SCENARIO (or --from JOURNAL --at TURN)")
+        raise RequestError("mc needs a SCENARIO (or --from JOURNAL --at TURN)")
     if args.from_journal is not None and args.scenario is not None:
-        raise WargameError("give a SCENARIO or --from JOURNAL, not both")
+        raise RequestError("give a SCENARIO or --from JOURNAL, not both")
     series = [name.strip() for name in args.series.split(",")] if args.series else None
     overrides = _overrides(args.sets)
     progress = False if args.quiet else None

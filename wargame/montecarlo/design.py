@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from wargame.errors import WargameError
+from wargame.errors import RequestError, ResultsError, SetupError, WargameError
 from wargame.files import read_regular_file, save_text_atomic
 from wargame.montecarlo.results import Results
 from wargame.montecarlo.storage import prepare_folder
@@ -52,12 +52,12 @@ def parse_sweep(spec: str) -> tuple[str, float, float, int | None]:
         low, high = float(parts[0]), float(parts[1])
         count = int(parts[2]) if len(parts) == 3 else None
     except ValueError:
-        raise WargameError(f"--sweep {spec}: expected PATH=LOW:HIGH:N (e.g. "
+        raise RequestError(f"--sweep {spec}: expected PATH=LOW:HIGH:N (e.g. "
                            "rules.cn_blockades.probability=0.2:0.8:4)") from None
     if not (np.isfinite(low) and np.isfinite(high)) or high < low:
-        raise WargameError(f"--sweep {spec}: LOW and HIGH must be numbers with LOW ≤ HIGH")
+        raise RequestError(f"--sweep {spec}: LOW and HIGH must be numbers with LOW ≤ HIGH")
     if count is not None and count < 1:
-        raise WargameError(f"--sweep {spec}: N must be ≥ 1")
+        raise RequestError(f"--sweep {spec}: N must be ≥ 1")
     return path.strip(), low, high, count
 
 
@@ -84,34 +84,35 @@ def design_from_args(sweeps: Sequence[str], lhs: int | None = None, sobol: int |
     """The design the ``mc`` options ask for: a grid from ``--sweep`` alone, or ``--lhs N`` /
     ``--sobol N`` samples over the ``--sweep`` ranges."""
     if lhs is not None and sobol is not None:
-        raise WargameError("choose one of --lhs and --sobol")
+        raise RequestError("choose one of --lhs and --sobol")
     parsed = [parse_sweep(spec) for spec in sweeps]
     if not parsed:
-        raise WargameError("--lhs and --sobol need the ranges: --sweep PATH=LOW:HIGH")
+        raise RequestError("--lhs and --sobol need the ranges: --sweep PATH=LOW:HIGH")
     names = [path for path, *_ in parsed]
     if len(set(names)) != len(names):
-        raise WargameError("each --sweep path may appear once")
+        raise RequestError("each --sweep path may appear once")
     ranges = [(low, high) for _, low, high, _ in parsed]
     if lhs is not None:
         if lhs < 2:
-            raise WargameError("--lhs needs at least 2 samples")
+            raise RequestError("--lhs needs at least 2 samples")
         matrix = latin_hypercube(ranges, lhs, seed)
         return Design("lhs", names, ranges, _rows(names, matrix), seed)
     if sobol is not None:
         try:
             from SALib.sample import sobol as sobol_sample
         except ImportError:
-            raise WargameError('--sobol needs SALib: pip install "wargame[sensitivity]"') from None
+            raise SetupError('--sobol needs SALib: pip install "wargame[sensitivity]"') from None
         if sobol < 2 or sobol & (sobol - 1):
-            raise WargameError("--sobol N must be a power of 2 (Sobol sequences balance there)")
+            raise RequestError("--sobol N must be a power of 2 (Sobol sequences balance there)")
         matrix = sobol_sample.sample(_sobol_problem(names, ranges), sobol,
                                      calc_second_order=False, seed=seed)
         return Design("sobol", names, ranges, _rows(names, matrix), seed, base_samples=sobol)
-    missing = [path for path, _, _, count in parsed if count is None]
-    if missing:
-        raise WargameError(f"a grid needs N for each --sweep (PATH=LOW:HIGH:N): {missing[0]}")
+    grid = [(low, high, count) for _, low, high, count in parsed if count is not None]
+    if len(grid) < len(parsed):
+        missing = next(path for path, _, _, count in parsed if count is None)
+        raise RequestError(f"a grid needs N for each --sweep (PATH=LOW:HIGH:N): {missing}")
     axes = [np.linspace(low, high, count) if count > 1 else np.array([low])
-            for _, low, high, count in parsed]
+            for low, high, count in grid]
     matrix = np.array(list(itertools.product(*axes)), dtype=float)
     return Design("grid", names, ranges, _rows(names, matrix), seed)
 
@@ -124,11 +125,11 @@ def _rows(names: Sequence[str], matrix: np.ndarray) -> list[dict[str, float]]:
 def _read_design(path: Path) -> str:
     """design.json's text: a regular file of bounded size (a FIFO there would block forever)."""
     data = read_regular_file(path, MAX_DESIGN_BYTES,
-                             lambda message: WargameError(f"{path}: {message}"), what="design")
+                             lambda message: ResultsError(f"{path}: {message}"), what="design")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise WargameError(f"{path}: not a design written by `wargame mc --sweep` (not UTF-8 "
+        raise ResultsError(f"{path}: not a design written by `wargame mc --sweep` (not UTF-8 "
                            "text)") from None
 
 
@@ -144,7 +145,7 @@ def run_design(design: Design, run_point: Callable[[dict[str, float], Path], Res
     record = json.dumps(asdict(design), indent=1)
     existing = out / DESIGN_FILE
     if os.path.lexists(existing) and _read_design(existing) != record:
-        raise WargameError(f"{out}: holds a different design; use a new --out directory")
+        raise ResultsError(f"{out}: holds a different design; use a new --out directory")
     save_text_atomic(existing, record)
     for number, point in enumerate(design.points):
         directory = point_dir(out, number)
@@ -166,13 +167,13 @@ def load_design(out: Path) -> tuple[Design, list[Results]]:
         data["ranges"] = [tuple(bounds) for bounds in data["ranges"]]
         design = Design(**data)
     except (OSError, ValueError, TypeError, KeyError) as exc:
-        raise WargameError(f"{path}: not a design written by `wargame mc --sweep` ({exc})"
+        raise ResultsError(f"{path}: not a design written by `wargame mc --sweep` ({exc})"
                            ) from None
     points = []
     for number in range(len(design.points)):
         directory = point_dir(Path(out), number)
         if not (directory / "manifest.json").exists():
-            raise WargameError(f"{out}: point {number} of {len(design.points)} has not run yet "
+            raise ResultsError(f"{out}: point {number} of {len(design.points)} has not run yet "
                                "(run the same `wargame mc` command again to resume the design)")
         points.append(Results(directory))
     return design, points
@@ -191,7 +192,7 @@ def sobol_indices(design: Design, points: Sequence[Results], outcome: str
                   ) -> list[dict[str, float | str]]:
     """First-order (S1) and total (ST) Sobol indices of an outcome's mean, per parameter."""
     if design.kind != "sobol":
-        raise WargameError("Sobol indices need a --sobol design")
+        raise RequestError("Sobol indices need a --sobol design")
     from SALib.analyze import sobol as sobol_analyze
 
     y = np.array([point_means(point, outcome) for point in points])

@@ -66,6 +66,16 @@ def is_gdp_column(name: str) -> bool:
     return parse_column(name) is not None
 
 
+def unknown_outcome(name: str, known: Iterable[str], scenario: str) -> str:
+    """The message for an outcome a scenario or a batch does not have, the same from every
+    analysis (a ``RequestError``): the first names it has, and how GDP columns are named (too
+    many to list)."""
+    names = list(known)
+    listed = ", ".join(names[:40]) or "none"
+    hint = "; GDP columns are gdp_loss_share.<region>" if any(map(is_gdp_column, names)) else ""
+    return f"unknown outcome '{name}' for {scenario} (expected one of: {listed}{hint})"
+
+
 def scenario_outcomes(names: Iterable[str]) -> list[str]:
     """The scenario's own outcomes among a batch's columns (the GDP-loss columns left out)."""
     return [name for name in names if not is_gdp_column(name)]

@@ -107,7 +107,7 @@ def run_chunk(job: ChunkJob) -> ChunkResult:
             outcomes = game.outcomes()
             if gdp:  # GDP lost by region and year, recorded as outcomes (montecarlo.gdp)
                 outcomes = {**outcomes, **gdp_values(game, gdp)}
-            values = {name: None if outcomes.get(name) is None else float(outcomes[name])
+            values = {name: None if (value := outcomes.get(name)) is None else float(value)
                       for name in job.outcomes}
             histories = {name: [(float(week), float(value)) for week, value in game.history(name)]
                          for name in job.series}

@@ -17,6 +17,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from wargame.montecarlo.stats import OutcomeSummary, outcome_columns, summarise_columns
 from wargame.montecarlo.storage import (
     SERIES_SCHEMA,
     ResultsError,
@@ -125,11 +126,9 @@ class Results:
         """The summary rows as a pandas DataFrame (pandas must be installed)."""
         return self.outcomes.to_pandas()
 
-    def summary(self) -> Any:
-        """Mean, sd, percentiles and a 95% CI per outcome (see ``analysis.summarise``)."""
-        from wargame.montecarlo.analysis import summarise
-
-        return summarise(self)
+    def summary(self) -> list[OutcomeSummary]:
+        """Mean, sd, percentiles and a 95% CI per outcome (``stats.summarise_columns``)."""
+        return summarise_columns(outcome_columns(self.outcomes, self.outcome_names))
 
     def __repr__(self) -> str:
         manifest = self.manifest

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from wargame.errors import WargameError
+from wargame.errors import RequestError, ScenarioError
 from wargame.montecarlo.progress import ProgressCallback
 from wargame.montecarlo.sensitivity import (
     DEFAULT_SCENARIO,
@@ -178,31 +178,31 @@ def robustness(scenario: str | Path = DEFAULT_SCENARIO, postures: Sequence[str] 
     seed = whole(seed, "seed", 0)
     jobs = default_jobs() if jobs is None else whole(jobs, "jobs", 1)
     if isinstance(scenario, bool) or not isinstance(scenario, str | os.PathLike):
-        raise WargameError(f"scenario must be a scenario file's path or a shipped scenario's "
+        raise ScenarioError(f"scenario must be a scenario file's path or a shipped scenario's "
                            f"name (got {scenario!r})")
     if isinstance(out, bool) or not isinstance(out, str | os.PathLike) or not str(out):
-        raise WargameError(f"out must be the path of a folder (got {out!r})")
+        raise RequestError(f"out must be the path of a folder (got {out!r})")
     from wargame.montecarlo.showcase import POSTURES
 
     source = str(scenario)
     loaded, chosen = behaviour_groups(source, groups)
     if postures is None:
         if not all(name in loaded.postures for name in POSTURES):
-            raise WargameError(f"{source}: name the postures to compare (--postures A,B,...; "
+            raise RequestError(f"{source}: name the postures to compare (--postures A,B,...; "
                                f"the scenario has: {', '.join(loaded.postures) or 'none'})")
         postures = POSTURES
     names = postures_of(loaded, postures)
     if len(names) < 2 or len(set(names)) != len(names):
-        raise WargameError(f"postures: name at least two different postures (got "
+        raise RequestError(f"postures: name at least two different postures (got "
                            f"{', '.join(names) or 'none'})")
     teams = {loaded.postures[name].team for name in names}
     if len(teams) != 1:
-        raise WargameError(f"postures: compare postures of one team (got teams "
+        raise RequestError(f"postures: compare postures of one team (got teams "
                            f"{', '.join(sorted(teams))})")
     measured = choose_outcomes(loaded, outcomes)
     undirected = [outcome.column for outcome in measured if outcome.better is None]
     if undirected:
-        raise WargameError(f"outcomes: say which way is better for {', '.join(undirected)} "
+        raise RequestError(f"outcomes: say which way is better for {', '.join(undirected)} "
                            f"(e.g. {undirected[0]}:higher or {undirected[0]}:lower)")
     wheres = {name: posture_paths(loaded, [name]) for name in names}
     used = np.sum([effective_members(chosen, where) for where in wheres.values()], axis=0)
@@ -267,7 +267,7 @@ def _extremes(result: Robustness, number: int, count: int = 3) -> str:
 
 def share_interval(share: float, sets: int) -> tuple[float, float]:
     """The Wilson 95% interval of a share of ``sets`` (ties counted as their fraction)."""
-    from wargame.montecarlo.analysis import wilson_interval
+    from wargame.montecarlo.stats import wilson_interval
 
     return wilson_interval(round(share * sets), sets)
 

@@ -31,7 +31,14 @@ from typing import Any
 from wargame._version import __version__
 from wargame.engine.game import Game
 from wargame.engine.journal import Journal
-from wargame.errors import WargameError
+from wargame.errors import (
+    GameStateError,
+    JournalError,
+    RequestError,
+    ScenarioError,
+    SetupError,
+    WargameError,
+)
 from wargame.files import is_regular_file
 from wargame.montecarlo.backends import BACKENDS, default_jobs, executor
 from wargame.montecarlo.gdp import gdp_columns, scenario_outcomes
@@ -109,44 +116,48 @@ def _check_same_config(old: dict[str, Any], new: dict[str, Any], out: Path) -> N
 
 def _whole(value: Any, name: str, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise WargameError(f"{name} must be a whole number ≥ {low} (got {value!r})")
+        raise RequestError(f"{name} must be a whole number ≥ {low} (got {value!r})")
     return int(value)
 
 
-def _names(value: Any, name: str, what: str) -> list[str]:
-    """A list of names from any iterable of str (a str alone is refused: it would be letters)."""
+def _names(value: Any, name: str, what: str,
+           error: type[WargameError] = RequestError) -> list[str]:
+    """A list of names from any iterable of str (a str alone is refused: it would be letters).
+    ``error``: the class the same mistake raises elsewhere (``with_postures``: ScenarioError)."""
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise WargameError(f"{name} must be a list of {what} names (got {value!r})")
+        raise error(f"{name} must be a list of {what} names (got {value!r})")
     names = list(value)
     wrong = [item for item in names if not isinstance(item, str)]
     if wrong:
-        raise WargameError(f"{name} must be a list of {what} names (got {wrong[0]!r} in it)")
+        raise error(f"{name} must be a list of {what} names (got {wrong[0]!r} in it)")
     return names
 
 
 def _path(value: Any, name: str) -> Path:
     if isinstance(value, bool) or not isinstance(value, str | os.PathLike) or not str(value) \
             or "\0" in str(value):
-        raise WargameError(f"{name} must be the path of a {'folder' if name == 'out' else 'file'}"
+        raise RequestError(f"{name} must be the path of a {'folder' if name == 'out' else 'file'}"
                            f" (got {value!r})")
     return Path(value)
 
 
 def _overrides(value: Any) -> dict[str, Any]:
+    """The overrides as a dict; anything wrong in them is a ``ScenarioError``, as a bad ``--set``
+    on the command line is (``overrides.parse_assignment``, ``apply_overrides``)."""
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise WargameError("overrides must be a mapping of scenario paths to values, e.g. "
+        raise ScenarioError("overrides must be a mapping of scenario paths to values, e.g. "
                            f"{{'rules.cn_blockades.probability': 0.4}} (got {value!r:.80})")
     overrides = dict(value)
     for key, item in overrides.items():
         if not isinstance(key, str):
-            raise WargameError(f"overrides: each key must be a scenario path as text, e.g. "
+            raise ScenarioError(f"overrides: each key must be a scenario path as text, e.g. "
                                f"'rules.cn_blockades.probability' (got {key!r})")
         try:
             json.dumps(item, allow_nan=True)
         except (TypeError, ValueError, RecursionError):
-            raise WargameError(f"overrides: the value for '{key}' must be a number, text, "
+            raise ScenarioError(f"overrides: the value for '{key}' must be a number, text, "
                                "true/false, null, or a list or mapping of those (got "
                                f"{type(item).__name__} {item!r:.60})") from None
     return overrides
@@ -154,7 +165,7 @@ def _overrides(value: Any) -> dict[str, Any]:
 
 def _check_progress(value: Any) -> None:
     if value is not None and not isinstance(value, bool) and not callable(value):
-        raise WargameError("progress must be None, True, False or a callback(done, total, "
+        raise RequestError("progress must be None, True, False or a callback(done, total, "
                            f"failures) (got {value!r})")
 
 
@@ -209,59 +220,62 @@ def monte_carlo(scenario: Scenario | str | Path | None, runs: int, seed: int = 0
     replication continues that saved game from the end of that turn, every team automated.
     ``progress``: None or True (a bar on a terminal, else log lines on stderr), False (quiet),
     or ``callback(done, total, failures)`` (called after every chunk, nothing printed).
-    A wrong argument is a ``WargameError`` naming it; another batch writing ``out`` at the same
-    time, or an ``out`` that cannot be a folder, a ``ResultsError``.
+    A wrong argument is a ``RequestError`` naming it (a wrong ``scenario``, ``postures`` or
+    ``overrides``, a ``ScenarioError``, as from ``load_scenario``, ``with_postures`` and
+    ``--set``); another batch writing ``out`` at the same time, or an ``out`` that is not a
+    folder, a ``ResultsError``; a place that cannot be written, an ``OutputError``.
     """
     runs = _whole(runs, "runs", 1)
     seed = _whole(seed, "seed", 0)
     jobs = default_jobs() if jobs is None else _whole(jobs, "jobs", 1)
     out = _path(out, "out")
-    postures = _names(postures, "postures", "posture")
+    postures = _names(postures, "postures", "posture", ScenarioError)
     overrides = _overrides(overrides)
     if backend not in BACKENDS:
-        raise WargameError(f"unknown backend {backend!r} (expected one of: "
+        raise RequestError(f"unknown backend {backend!r} (expected one of: "
                            f"{', '.join(BACKENDS)})")
     if address is not None and not isinstance(address, str):
-        raise WargameError(f"address must be a Dask scheduler's address as text, e.g. "
+        raise RequestError(f"address must be a Dask scheduler's address as text, e.g. "
                            f"'tcp://scheduler:8786' (got {address!r})")
     if chunk_size is not None:
         chunk_size = _whole(chunk_size, "chunk_size", 1)
     if series is not None:
         series = _names(series, "series", "indicator")
     if not isinstance(resume, bool):
-        raise WargameError(f"resume must be True or False (got {resume!r})")
+        raise RequestError(f"resume must be True or False (got {resume!r})")
     _check_progress(progress)
     journal_text = None
     fork = None
     if from_journal is not None:
         journal_path = _path(from_journal, "from_journal")
         if at_turn is None:
-            raise WargameError("--from needs --at TURN (the turn to continue from)")
+            raise RequestError("--from needs --at TURN (the turn to continue from)")
         if isinstance(at_turn, bool) or not isinstance(at_turn, numbers.Integral):
-            raise WargameError(f"at_turn (--at) must be a whole number (got {at_turn!r})")
+            raise RequestError(f"at_turn (--at) must be a whole number (got {at_turn!r})")
         if scenario is not None:
-            raise WargameError("give a scenario or from_journal (--from), not both")
+            raise RequestError("give a scenario or from_journal (--from), not both")
         if os.path.exists(journal_path) and not is_regular_file(journal_path):
-            raise WargameError(f"{journal_path}: is not a regular file; --from needs a saved "
+            raise JournalError(f"{journal_path}: is not a regular file; --from needs a saved "
                                "game's journal (.jsonl)")
         journal = Journal.load(journal_path)
         saved = Game.replay(journal, verify=False)
         at_turn = int(at_turn)
         if not 0 <= at_turn <= saved.turn:
-            raise WargameError(f"--at must be a turn from 0 to {saved.turn} of the saved game "
+            # as Game.fork: the turns a saved game allows are those it has played
+            raise GameStateError(f"--at must be a turn from 0 to {saved.turn} of the saved game "
                                f"(got {at_turn})")
         if postures or overrides:
-            raise WargameError("--from continues a saved game as it was: no --posture or --set")
+            raise RequestError("--from continues a saved game as it was: no --posture or --set")
         journal_text = journal.upto_turn(at_turn).text()
         resolved, source = saved.scenario, str(from_journal)
         fork = {"journal": str(from_journal), "journal_hash": _journal_hash(journal, at_turn),
                 "turn": at_turn}
     else:
         if at_turn is not None:
-            raise WargameError("at_turn (--at) continues a saved game: it needs from_journal "
+            raise RequestError("at_turn (--at) continues a saved game: it needs from_journal "
                                "(--from JOURNAL)")
         if scenario is None or not isinstance(scenario, Scenario | str | os.PathLike):
-            raise WargameError("scenario must be a Scenario, a scenario file's path or a "
+            raise ScenarioError("scenario must be a Scenario, a scenario file's path or a "
                                f"shipped scenario's name (got {scenario!r})")
         resolved, source = _resolve_scenario(scenario, postures, overrides)
     # the scenario's outcomes, then (with an economy) GDP lost by region and year
@@ -269,7 +283,7 @@ def monte_carlo(scenario: Scenario | str | Path | None, runs: int, seed: int = 0
     series_names = series if series is not None else _default_series(resolved)
     unknown = [name for name in series_names if name not in resolved.indicators]
     if unknown:
-        raise WargameError(f"unknown indicator(s) for --series: "
+        raise RequestError(f"unknown indicator(s) for --series: "
                            f"{', '.join(name or repr(name) for name in unknown)} "
                            f"(expected some of: {', '.join(resolved.indicators)})")
     scenario_json = json.dumps(scenario_dump(resolved), separators=(",", ":"))
@@ -358,7 +372,7 @@ def _run(out: Path, manifest: dict[str, Any], template: ChunkJob, chunk_size: in
                         _store(out, manifest, submitted, result, schema)
                         bar.advance(len(result.summary["replication"]), len(result.failures))
             except BrokenProcessPool:
-                raise WargameError(
+                raise SetupError(
                     "a worker process died. If you started the batch from a script, put the call "
                     "under `if __name__ == \"__main__\":` (workers re-import your script); "
                     "otherwise rerun with --resume: finished chunks are kept") from None

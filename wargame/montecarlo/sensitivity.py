@@ -46,8 +46,16 @@ from typing import Any
 
 import numpy as np
 
-from wargame.errors import WargameError
+from wargame.errors import (
+    Issue,
+    RequestError,
+    ResultsError,
+    ScenarioError,
+    SetupError,
+    WargameError,
+)
 from wargame.files import SaveLock, read_regular_file, save_text_atomic
+from wargame.montecarlo.gdp import unknown_outcome
 from wargame.montecarlo.progress import Progress, ProgressCallback
 from wargame.scenario.schema import Scenario
 
@@ -138,29 +146,27 @@ def choose_outcomes(scenario: Scenario, names: Sequence[str] | None) -> list[Out
     if names is None:
         return default_outcomes(scenario)
     if isinstance(names, str | bytes) or not isinstance(names, Iterable):
-        raise WargameError(f"outcomes must be a list of outcome names (got {names!r})")
+        raise RequestError(f"outcomes must be a list of outcome names (got {names!r})")
     available = available_outcomes(scenario)
     chosen: list[Outcome] = []
     for text in names:
         if not isinstance(text, str) or not text.strip():
-            raise WargameError(f"outcomes: each is an outcome's name (got {text!r})")
+            raise RequestError(f"outcomes: each is an outcome's name (got {text!r})")
         name, _, better = text.strip().partition(":")
         if name not in available:
-            listed = ", ".join(list(available)[:40]) or "none"
-            raise WargameError(f"unknown outcome '{name}' for {scenario.meta.name} (expected "
-                               f"one of: {listed}; GDP columns are gdp_loss_share.<region>)")
+            raise RequestError(unknown_outcome(name, available, scenario.meta.name))
         outcome = available[name]
         if better:
             if better not in ("higher", "lower"):
-                raise WargameError(f"outcomes: '{text}': say which way is better as "
+                raise RequestError(f"outcomes: '{text}': say which way is better as "
                                    f"{name}:higher or {name}:lower")
             outcome = Outcome(outcome.column, outcome.label, outcome.short, better,
                               outcome.share, outcome.scale)
         if outcome.column in (item.column for item in chosen):
-            raise WargameError(f"outcomes: '{name}' is named twice")
+            raise RequestError(f"outcomes: '{name}' is named twice")
         chosen.append(outcome)
     if not chosen:
-        raise WargameError("outcomes: name at least one outcome")
+        raise RequestError("outcomes: name at least one outcome")
     return chosen
 
 
@@ -221,16 +227,16 @@ def behaviour_groups(source: str | Path, only: Sequence[str] | None = None
     groups = [Group(name, tuple(members)) for name, members in sorted(by_group.items())]
     if only is not None:
         if isinstance(only, str | bytes) or not isinstance(only, Iterable):
-            raise WargameError(f"groups must be a list of group names (got {only!r})")
+            raise RequestError(f"groups must be a list of group names (got {only!r})")
         wanted = list(only)
         unknown = [name for name in wanted if name not in by_group]
         if unknown:
-            raise WargameError(f"unknown assumption group(s) {', '.join(map(repr, unknown))} "
+            raise RequestError(f"unknown assumption group(s) {', '.join(map(repr, unknown))} "
                                f"(expected some of: {', '.join(by_group) or 'none'}; "
                                f"`wargame assumptions {source} --groups`)")
         groups = [group for group in groups if group.name in wanted]
     if not groups:
-        raise WargameError(f"{source}: no behaviour assumption with a range to vary (declare "
+        raise RequestError(f"{source}: no behaviour assumption with a range to vary (declare "
                            "one as 'assumption [low, high] (group): reason')")
     return scenario, groups
 
@@ -289,10 +295,10 @@ def drop_idle(groups: Sequence[Group], counts: Sequence[int], named: bool, why: 
     with ``--groups`` that no run would set is an error instead)."""
     idle = [group.name for group, count in zip(groups, counts, strict=True) if not count]
     if idle and named:
-        raise WargameError(f"group(s) {', '.join(idle)} {why}: leave them out of --groups")
+        raise RequestError(f"group(s) {', '.join(idle)} {why}: leave them out of --groups")
     kept = [group for group in groups if group.name not in idle]
     if len(kept) < 2:
-        raise WargameError(f"fewer than two groups of assumptions to vary (left out: "
+        raise RequestError(f"fewer than two groups of assumptions to vary (left out: "
                            f"{', '.join(idle) or 'none'})")
     return kept, idle
 
@@ -344,7 +350,7 @@ def _scenario(source: str, expected: str) -> Scenario:
         remember(source, load_scenario(source))
         found = _LOADED[source]
     if found[1] != expected:
-        raise WargameError(f"{source}: the scenario changed while the analysis ran (its content "
+        raise ResultsError(f"{source}: the scenario changed while the analysis ran (its content "
                            "hash differs from the plan's); run the analysis again with a new "
                            "--out")
     return found[0]
@@ -432,9 +438,9 @@ def open_plan(out: Path, name: str, plan: dict[str, Any]) -> Path:
     text = json.dumps(plan, indent=1, sort_keys=True)
     if os.path.lexists(path):
         data = read_regular_file(path, PLAN_BYTES,
-                                 lambda message: WargameError(f"{path}: {message}"), what="plan")
+                                 lambda message: ResultsError(f"{path}: {message}"), what="plan")
         if data.decode("utf-8", errors="replace") != text:
-            raise WargameError(f"{out}: holds an analysis with another plan (scenario, "
+            raise ResultsError(f"{out}: holds an analysis with another plan (scenario, "
                                "postures, groups, sizes or seed differ, or the scenario or its "
                                "assumptions changed); use a new --out directory, or delete "
                                "this one")
@@ -445,8 +451,6 @@ def open_plan(out: Path, name: str, plan: dict[str, Any]) -> Path:
 
 def analysis_lock(out: Path) -> SaveLock:
     """One analysis writes a folder at a time (the lock dies with its holder)."""
-    from wargame.montecarlo.storage import ResultsError
-
     return SaveLock(out / ".analysis", shown=out, error=ResultsError, in_use=(
         "another sensitivity or robustness analysis is writing this folder now; wait for it, "
         "or choose another --out"))
@@ -454,19 +458,21 @@ def analysis_lock(out: Path) -> SaveLock:
 
 def whole(value: Any, name: str, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise WargameError(f"{name} must be a whole number ≥ {low} (got {value!r})")
+        raise RequestError(f"{name} must be a whole number ≥ {low} (got {value!r})")
     return int(value)
 
 
 def postures_of(scenario: Scenario, postures: Any) -> tuple[str, ...]:
+    """The postures asked for; a wrong one is a ``ScenarioError``, as from ``with_postures``."""
     if isinstance(postures, str | bytes) or not isinstance(postures, Iterable):
-        raise WargameError(f"postures must be a list of posture names (got {postures!r})")
+        raise ScenarioError(Issue(f"must be a list of posture names (got {postures!r})",
+                                  "postures"))
     names = tuple(postures)
     for name in names:
         if not isinstance(name, str) or name not in scenario.postures:
             known = ", ".join(scenario.postures) or "none defined"
-            raise WargameError(f"unknown posture {name!r} for {scenario.meta.name} (expected "
-                               f"one of: {known})")
+            raise ScenarioError(Issue(f"unknown posture {name!r} for {scenario.meta.name} "
+                                      f"(expected one of: {known})", "postures"))
     return names
 
 
@@ -493,10 +499,10 @@ def morris_design(groups: Sequence[Group], trajectories: int, seed: int,
     try:
         from SALib.sample import morris as morris_sample
     except ImportError:
-        raise WargameError('the sensitivity analysis needs SALib: pip install '
+        raise SetupError('the sensitivity analysis needs SALib: pip install '
                            '"wargame[sensitivity]"') from None
     if len(groups) < 2:
-        raise WargameError("the Morris method needs at least two groups of assumptions "
+        raise RequestError("the Morris method needs at least two groups of assumptions "
                            f"(got {len(groups)})")
     return morris_sample.sample(morris_problem(groups), trajectories, num_levels=levels,
                                 seed=seed)
@@ -628,10 +634,10 @@ def sensitivity(scenario: str | Path = DEFAULT_SCENARIO, outcomes: Sequence[str]
     seed = whole(seed, "seed", 0)
     jobs = default_jobs() if jobs is None else whole(jobs, "jobs", 1)
     if isinstance(scenario, bool) or not isinstance(scenario, str | os.PathLike):
-        raise WargameError(f"scenario must be a scenario file's path or a shipped scenario's "
+        raise ScenarioError(f"scenario must be a scenario file's path or a shipped scenario's "
                            f"name (got {scenario!r})")
     if isinstance(out, bool) or not isinstance(out, str | os.PathLike) or not str(out):
-        raise WargameError(f"out must be the path of a folder (got {out!r})")
+        raise RequestError(f"out must be the path of a folder (got {out!r})")
     source = str(scenario)
     loaded, chosen = behaviour_groups(source, groups)
     postures = postures_of(loaded, postures)

@@ -21,13 +21,13 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from wargame.errors import OutputError, WargameError
+from wargame.errors import OutputError, ResultsError
 from wargame.files import SaveLock, read_regular_file, save_atomic, save_text_atomic
 
 FORMAT = "wargame-mc/1"
@@ -40,10 +40,6 @@ this large."""
 _PART = re.compile(r"part-(\d{5,})\.parquet")
 _TEMP = re.compile(r"\.part-\d{5,}\.parquet\.\d+-[0-9a-f]{12}\.tmp"  # written by write_part
                    r"|\.part-[a-z0-9_]{8}\.tmp")  # by earlier versions (tempfile.mkstemp)
-
-
-class ResultsError(WargameError):
-    """A results directory that cannot be used as asked (changed configuration, damage)."""
 
 
 def summary_schema(outcomes: list[str] | tuple[str, ...]) -> pa.Schema:
@@ -84,8 +80,8 @@ def write_part(directory: Path, index: int, columns: dict[str, list[Any]],
     table = pa.Table.from_pydict(columns, schema=schema)
     try:
         save_atomic(target, lambda handle: pq.write_table(table, handle, compression="zstd"))
-    except OutputError as exc:
-        raise ResultsError(f"cannot write this part of the batch: {exc}") from None
+    except OutputError as exc:  # the place cannot be written: the folder itself is fine
+        raise OutputError(f"cannot write this part of the batch: {exc}") from None
 
 
 def read_part(path: Path, schema: pa.Schema, start: int, stop: int, *, series: bool) -> pa.Table:
@@ -131,7 +127,7 @@ def save_manifest(directory: Path, manifest: dict[str, Any]) -> None:
                      json.dumps(manifest, indent=1, ensure_ascii=False, sort_keys=False) + "\n")
 
 
-def _whole(value: Any) -> bool:
+def _whole(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -227,8 +223,8 @@ def remove_unlisted_parts(directory: Path, listed: set[int]) -> None:
             except FileNotFoundError:
                 pass
             except OSError as exc:
-                raise ResultsError(f"{path}: cannot remove this leftover of an interrupted run: "
-                                   f"{exc.strerror or exc}") from None
+                raise OutputError(f"{path}: cannot remove this leftover of an interrupted run: "
+                                  f"{exc.strerror or exc}") from None
 
 
 class FolderLock(SaveLock):
@@ -242,21 +238,23 @@ class FolderLock(SaveLock):
 
 
 def prepare_folder(out: Path) -> Path:
-    """Create the results folder (and its parents), refusing a path that cannot be one."""
+    """Create the results folder (and its parents), refusing a path that cannot be one: a file
+    there is a ``ResultsError`` (not a results folder); a place that cannot be written, an
+    ``OutputError``."""
     try:
         info = os.stat(out)
     except FileNotFoundError:
         info = None
     except OSError as exc:
-        raise ResultsError(f"{out}: cannot create the results folder here: "
-                           f"{exc.strerror or exc}") from None
+        raise OutputError(f"{out}: cannot create the results folder here: "
+                          f"{exc.strerror or exc}") from None
     if info is not None and not stat.S_ISDIR(info.st_mode):
         raise ResultsError(f"{out}: exists and is not a folder; --out names the folder a batch "
                            "is written to (give a new or a results folder's name)")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ResultsError(f"{out}: cannot create the results folder here: "
-                           f"{exc.strerror or exc}") from None
+        raise OutputError(f"{out}: cannot create the results folder here: "
+                          f"{exc.strerror or exc}") from None
     return out
 

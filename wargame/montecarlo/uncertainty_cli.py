@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from wargame.errors import WargameError
+from wargame.errors import RequestError
 
 
 def _names(text: str | None) -> list[str] | None:
@@ -19,7 +19,7 @@ def _names(text: str | None) -> list[str] | None:
         return None
     names = [name.strip() for name in text.split(",") if name.strip()]
     if not names:
-        raise WargameError(f"expected names separated by commas (got {text!r})")
+        raise RequestError(f"expected names separated by commas (got {text!r})")
     return names
 
 
