@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from wargame.errors import Issue, ScenarioError, _IssuesError
-from wargame.scenario.base import FieldIssues
+from wargame.validated import FieldIssues
 
 Path_ = tuple[str | int, ...]
 Where = tuple[str, int]

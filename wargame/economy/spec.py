@@ -27,8 +27,8 @@ from pydantic import (
 
 from wargame.errors import InputTableError, Issue
 from wargame.files import read_regular_file
-from wargame.scenario.base import FieldIssues, Model
 from wargame.sourced import Sourced, strip_sources
+from wargame.validated import FieldIssues, Model
 from wargame.yamlio import (
     issues_from_validation,
     not_utf8_issue,
