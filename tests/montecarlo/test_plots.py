@@ -20,6 +20,7 @@ from wargame.montecarlo.analysis import compare, outcome_values, wilson_interval
 from wargame.montecarlo.labels import labels_for
 from wargame.montecarlo.plots import (
     _indicator_matrix,
+    band_limits,
     comparison_chart,
     distributions_figure,
     fan_chart,
@@ -80,9 +81,10 @@ SHOWCASE_POSTURES = ("small-yard-high-fence", "maximal-embargo", "weaponized-int
 
 @pytest.fixture(scope="module")
 def postures(tmp_path_factory):
-    """The showcase's three postures, four replications each on the same seeds (~4 s)."""
+    """The showcase's three postures, four replications each on the same seeds (~4 s); seed 8
+    gives small-yard-high-fence two blockades, one answered by a cut-off and one not."""
     root = tmp_path_factory.mktemp("showcase")
-    return [monte_carlo("status-quo-2022", 4, seed=0, jobs=1, out=root / posture,
+    return [monte_carlo("status-quo-2022", 4, seed=8, jobs=1, out=root / posture,
                         postures=[posture], progress=False,
                         series=["leverage", "self_sufficiency"])
             for posture in SHOWCASE_POSTURES]
@@ -196,3 +198,23 @@ def test_the_last_leverage_point_is_the_networks_reading_at_the_horizon():
     changed = [week for (week, value), (_, before) in zip(index[1:], index, strict=False)
                if value != before]
     assert changed == [52.0, 104.0, 156.0, 208.0]
+
+
+def test_a_far_outlying_band_is_clipped_and_said_so_the_bulk_stays_readable(postures):
+    """Leverage's 90% band reaches ~11 at the last reading in a blockade run without a cut-off
+    while every median sits in [0, 1]: the axis shows the bulk, a note the band's reach."""
+    p25, p75 = np.array([0.0, 0.4, 0.5]), np.array([1.0, 0.6, 0.5])
+    assert band_limits(np.array([0.0, 0.3, 0.4]), p25, p75, np.array([1.0, 0.7, 11.7])) \
+        == pytest.approx((-0.1, 2.1))              # 50% bands' range 0-1, plus that range
+    assert band_limits(np.array([0.0, 0.3, 0.4]), p25, p75, np.array([1.0, 0.7, 1.9])) is None
+    figure = _drawn(fan_figure(postures, "leverage"))
+    axes = figure.axes[0]
+    low, high = axes.get_ylim()
+    tops = [float(np.nanpercentile(_indicator_matrix(results, "leverage")[1], 95, axis=0).max())
+            for results in postures]
+    assert tops[0] > 5 and -1 < low < 0 and high < tops[0]   # the blockade run, off the axis
+    off = [text.get_text() for text in axes.texts if text.get_gid() == "off-scale"]
+    assert len(off) == 1 and f"{postures[0].label}: {tops[0]:.3g} (Oct 2026)" in off[0]
+    dots = [line for line in axes.get_lines() if line.get_marker() == "o"]
+    assert len(dots) == len(postures)   # the horizon's reading, drawn as a point with its range
+    plt.close(figure)

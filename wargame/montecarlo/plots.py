@@ -79,11 +79,14 @@ def _date_ticks(axes: Any) -> None:
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
 
 
-def _readings_note(labels: Labels, indicator: str, readings: tuple[float, ...]) -> str:
+def _readings_note(labels: Labels, indicator: str, readings: tuple[float, ...],
+                   at_end: bool) -> str:
     period = readings[1] - readings[0] if len(readings) > 1 else readings[0]
+    dots = "; the dots: its median and 90% range, with no week after it to draw" if at_end \
+        else ""
     return (f"{labels.indicator(indicator)} is re-read every {period:g} weeks (dotted lines) "
             f"and held in between: each step is the change since the reading before, the "
-            f"last (week {readings[-1]:g}, {labels.date(readings[-1])}) included")
+            f"last (week {readings[-1]:g}, {labels.date(readings[-1])}{dots}) included")
 
 
 def fan_figure(batches: Sequence[Results], indicator: str, labels: Labels | None = None,
@@ -95,8 +98,11 @@ def fan_figure(batches: Sequence[Results], indicator: str, labels: Labels | None
     said (else a step at the last reading reads as a collapse in the last week); ``note`` adds
     what the scenario's author knows about those steps."""
     labels = labels or labels_for(batches[0])
+    series = [_indicator_matrix(results, indicator) for results in batches]
     readings = labels.readings.get(indicator, ()) if labels.start is not None else ()
-    text = ". ".join(part for part in (_readings_note(labels, indicator, readings)
+    last = max((float(weeks[-1]) for weeks, _ in series if len(weeks)), default=math.nan)
+    text = ". ".join(part for part in (_readings_note(labels, indicator, readings,
+                                                      readings[-1] == last)
                                        if readings else "", note or "") if part)
     if text:  # the explanation in a panel of its own under the plot: it covers no line
         figure, (axes, notes) = plt.subplots(2, 1, figsize=(9, 5.8), dpi=DPI,
@@ -107,21 +113,27 @@ def fan_figure(batches: Sequence[Results], indicator: str, labels: Labels | None
     else:
         figure, axes = plt.subplots(figsize=(9, 5), dpi=DPI, layout="constrained")
     xlabel = "week of the game"
-    for number, results in enumerate(batches):
-        weeks, matrix = _indicator_matrix(results, indicator)
+    spreads = []
+    for number, (results, (weeks, matrix)) in enumerate(zip(batches, series, strict=True)):
         if not len(weeks):
             continue
         x, xlabel = _time_axis(labels, weeks)
         colour = COLOURS[number % len(COLOURS)]
         p5, p25, p50, p75, p95 = np.nanpercentile(matrix, [5, 25, 50, 75, 95], axis=0)
+        spreads.append((x, p5, p25, p75, p95, _label(results)))
         axes.fill_between(x, p5, p95, color=colour, alpha=0.10, linewidth=0, zorder=1)
         axes.fill_between(x, p25, p75, color=colour, alpha=0.22, linewidth=0, zorder=1.5)
         axes.plot(x, p50, color=colour, linestyle=LINESTYLES[number % len(LINESTYLES)],
                   linewidth=2.4 if number == 0 else 1.8, zorder=10 + len(batches) - number,
                   label=_label(results))
+        if readings and readings[-1] == weeks[-1]:  # a reading with no time after it to show
+            axes.errorbar([x[-1]], [p50[-1]], yerr=[[p50[-1] - p5[-1]], [p95[-1] - p50[-1]]],
+                          fmt="o", color=colour, markersize=5, capsize=3, elinewidth=1.2,
+                          zorder=20 + len(batches) - number, gid="last-reading")
     for week in readings:
         axes.axvline(labels.date(week), color="#555", linestyle=":", linewidth=0.9,
                      zorder=0.5, gid="reading")
+    _clip_outlying_bands(axes, spreads, labels.start is not None)
     scenario = batches[0].manifest["scenario"]["name"]
     axes.set_title(f"{labels.indicator(indicator)} [{indicator}]: median, 50% and 90% bands\n"
                    f"{scenario}", fontsize=10)
@@ -136,6 +148,46 @@ def fan_figure(batches: Sequence[Results], indicator: str, labels: Labels | None
     figure.legend(handles, shown, loc="outside lower center", ncol=min(3, len(shown)),
                   fontsize=8, frameon=False)
     return figure
+
+
+def band_limits(p5: np.ndarray, p25: np.ndarray, p75: np.ndarray, p95: np.ndarray
+                ) -> tuple[float, float] | None:
+    """The value axis's limits when a 90% band reaches far beyond where the runs mostly are
+    (beyond the 50% bands' range by more than that range itself, which would squeeze them
+    into a sliver: leverage after a blockade without a cut-off reads ~11 where the rest read
+    under 1), else None (the axis shows everything)."""
+    core_low, core_high = float(np.nanmin(p25)), float(np.nanmax(p75))
+    span = core_high - core_low or abs(core_high) or 1.0
+    low, high = float(np.nanmin(p5)), float(np.nanmax(p95))
+    clipped_low = max(low, core_low - span)
+    clipped_high = min(high, core_high + span)
+    if (clipped_low, clipped_high) == (low, high):
+        return None
+    margin = 0.05 * (clipped_high - clipped_low)
+    return clipped_low - margin, clipped_high + margin
+
+
+def _clip_outlying_bands(axes: Any, spreads: list[tuple[Any, ...]], dated: bool) -> None:
+    """Clip the value axis to ``band_limits`` and say in the chart where a band leaves it and
+    how far it goes, so nothing is hidden and the bulk of the runs stays readable."""
+    if not spreads:
+        return
+    limits = band_limits(*(np.concatenate([spread[k] for spread in spreads])
+                           for k in range(1, 5)))
+    if limits is None:
+        return
+    axes.set_ylim(*limits)
+    notes = []
+    for x, p5, _, _, p95, label in spreads:
+        for values, beyond in ((p95, p95 > limits[1]), (p5, p5 < limits[0])):
+            if beyond.any():  # the farthest point off the scale
+                where = int(np.argmax(np.where(beyond, np.abs(values - limits[0]), -1.0)))
+                when = x[where].strftime("%b %Y") if dated else f"week {x[where]:g}"
+                notes.append(f"{label}: {values[where]:.3g} ({when})")
+    axes.text(0.99, 0.98, "90% band off the scale, reaching\n" + "\n".join(notes),
+              transform=axes.transAxes, ha="right", va="top", fontsize=7.5, zorder=30,
+              gid="off-scale",
+              bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#bbb"})
 
 
 def _save(figure: Figure, path: Path) -> Path:

@@ -45,8 +45,8 @@ NOTES = {
     "leverage": "The last reading (the horizon) is the first after the crisis of week 157: in a "
                 "run with a blockade it reads 0 where the US then cut China off (nothing left "
                 "to cut) and far above 1 where it did not (a cut-off on top of a blockade would "
-                "cost China more than one in 2022) - the median's last step and the wide last "
-                "band are these runs, not an end-of-run artefact",
+                "cost China more than one in 2022): the last step of the median and the wide "
+                "last range are these runs, not an end-of-run artefact",
 }
 """What the fan charts cannot say by themselves: why leverage steps at its last reading
 (docs/analysis.md, "Plots", says the same)."""
