@@ -83,5 +83,5 @@ def test_a_wrong_argument_is_a_project_error_and_changes_nothing(game, call, val
 
 def test_a_seed_that_is_not_a_whole_number_is_refused_not_rounded(game):
     for seed in (1.5, 2.0, "3", True, math.inf):
-        with pytest.raises(wargame.GameStateError, match="seed and spawn key must be whole"):
+        with pytest.raises(wargame.RequestError, match="seed and spawn key must be whole"):
             Game(game.scenario, seed=seed)

@@ -245,3 +245,20 @@ def test_the_world_file_and_the_shipped_scenarios_still_load():
     assert load_world("default").nodes
     for path in sorted(SCENARIOS.glob("*.yaml")):
         wargame.load_scenario(path)
+
+
+def test_a_wrong_argument_to_a_game_is_a_request_error_as_on_the_command_line():
+    """Weeks out of range, a bad seed, an unknown or malformed human team: wrong arguments, so
+    ``RequestError`` (a ``ValueError``) from ``Game`` as from ``wargame run``; the game's state
+    (``GameStateError``) is not what is wrong."""
+    scenario = tiny()
+    game = wargame.Game(scenario)
+    for call in (lambda: game.step(0), lambda: game.run(-1),
+                 lambda: wargame.Game(scenario, seed=-1),
+                 lambda: wargame.Game(scenario, human_teams=["nobody"]),
+                 lambda: wargame.Game(scenario, human_teams=[3])):
+        with pytest.raises(errors.RequestError) as caught:
+            call()
+        assert isinstance(caught.value, ValueError)
+        assert not isinstance(caught.value, errors.GameStateError)
+    assert game.week == 0

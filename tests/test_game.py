@@ -8,7 +8,7 @@ import pytest
 
 import wargame
 from tests.conftest import TINY, tiny
-from wargame import Game, GameStateError, Move, MoveError
+from wargame import Game, GameStateError, Move, MoveError, RequestError
 
 
 def kinds(events):
@@ -295,7 +295,7 @@ def test_facilitator_actions_are_journalled_with_their_rationale():
 
 
 def test_unknown_team_in_human_teams_is_an_error():
-    with pytest.raises(GameStateError, match="unknown team 'xx'"):
+    with pytest.raises(RequestError, match="unknown team 'xx'"):
         Game(tiny(), seed=1, human_teams=["xx"])
 
 

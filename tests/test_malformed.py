@@ -21,10 +21,10 @@ import yaml
 from tests.conftest import ROOT
 from wargame import (
     Game,
-    GameStateError,
     Journal,
     JournalError,
     MoveError,
+    RequestError,
     ScenarioError,
     WargameError,
     load_scenario,
@@ -204,7 +204,7 @@ def test_tampered_journal_gets_its_exact_message(tamper, message):
 
 
 def test_a_negative_seed_is_the_users_error_not_numpys():
-    with pytest.raises(GameStateError) as caught:
+    with pytest.raises(RequestError) as caught:
         Game(load_scenario("escalation-ladder"), seed=-1)
     assert str(caught.value) == ("seed and spawn key must be whole numbers ≥ 0 (got seed -1, "
                                  "spawn key ())")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wargame import Game, GameStateError, load_scenario
+from wargame import Game, RequestError, load_scenario
 
 
 def _game() -> Game:
@@ -58,6 +58,6 @@ def test_steps_are_journalled_replayed_and_rolled_back(tmp_path):
 @pytest.mark.parametrize("weeks", [0, -1, "1", True, float("nan")])
 def test_bad_steps_are_refused(weeks):
     game = _game()
-    with pytest.raises(GameStateError):
+    with pytest.raises(RequestError):  # a wrong argument, as ``wargame run --weeks 0`` is
         game.step(weeks)
     assert game.week == 0

@@ -17,7 +17,7 @@ import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from wargame.errors import Issue, ScenarioError, _IssuesError
+from wargame.errors import Issue, ScenarioError, WargameError, _IssuesError
 from wargame.validated import FieldIssues
 
 Path_ = tuple[str | int, ...]
@@ -193,6 +193,8 @@ def parse_yaml(text: str, file: str, error: type[E] = ScenarioError) -> Located:
         data = build(node, ()) if node is not None else None
     except yaml.YAMLError as exc:
         raise _yaml_error(file, exc, error) from None
+    except WargameError:  # already located (input errors are ValueErrors too): as raised
+        raise
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. an impossible date: 2022-02-30
         raise error(Issue(f"invalid value: {exc}", file=file)) from None
     except RecursionError:

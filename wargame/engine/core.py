@@ -39,7 +39,7 @@ from wargame.engine.moves import MoveBook
 from wargame.engine.responders import Responders
 from wargame.engine.rng import RandomStreams, Stream, checked_seed
 from wargame.engine.whitecell import WhiteCell
-from wargame.errors import GameStateError, Issue, MoveError
+from wargame.errors import GameStateError, Issue, MoveError, RequestError
 from wargame.frozen import EMPTY, FrozenDict, freeze
 from wargame.limits import MAX_EVENTS, MAX_EVENTS_PER_WEEK, RATE_WINDOW
 from wargame.scenario.conditions import Predicate, compile_condition
@@ -67,7 +67,7 @@ class Engine:
         self.human_teams = tuple(sorted(set(human_teams)))
         for team in self.human_teams:
             if team not in scenario.teams:
-                raise GameStateError(f"unknown team '{team}' in human_teams "
+                raise RequestError(f"unknown team '{team}' in human_teams "
                                      f"(expected one of: {', '.join(scenario.teams)})")
         self.meta = scenario.meta
         self.teams: tuple[str, ...] = tuple(scenario.teams)

@@ -32,7 +32,14 @@ from wargame.engine.core import Engine, TickHook
 from wargame.engine.events import Event, Move, MoveOption, PendingMove
 from wargame.engine.journal import Journal
 from wargame.engine.rng import checked_seed
-from wargame.errors import GameStateError, Issue, JournalError, ScenarioError, WargameError
+from wargame.errors import (
+    GameStateError,
+    Issue,
+    JournalError,
+    RequestError,
+    ScenarioError,
+    WargameError,
+)
 from wargame.scenario.schema import EventSpec, Scenario
 from wargame.yamlio import issues_from_validation
 
@@ -52,10 +59,10 @@ def _positive_weeks(weeks: object, *, or_zero: bool = False) -> bool:
 def team_list(teams: object, what: str) -> tuple[str, ...]:
     """Team ids given as a list (or tuple, set): a bare string would be read letter by letter."""
     if isinstance(teams, str) or not isinstance(teams, list | tuple | set | frozenset):
-        raise GameStateError(f"{what} must be a list of team ids (got {teams!r})")
+        raise RequestError(f"{what} must be a list of team ids (got {teams!r})")
     for team in teams:
         if not isinstance(team, str):
-            raise GameStateError(f"{what} must be a list of team ids (got {team!r} in it)")
+            raise RequestError(f"{what} must be a list of team ids (got {team!r} in it)")
     return tuple(teams)
 
 
@@ -150,7 +157,7 @@ class Game:
         """Run ``weeks`` of game time inside the current turn (the white cell's "step a week");
         a step that would reach the end of the turn ends it instead, as ``advance`` does."""
         if not _positive_weeks(weeks):
-            raise GameStateError(f"step needs a number of weeks > 0 (got {weeks!r})")
+            raise RequestError(f"step needs a number of weeks > 0 (got {weeks!r})")
         engine = self._engine
         boundary = min(engine.playing * self.scenario.meta.turn_weeks,
                        self.scenario.meta.horizon_weeks)
@@ -161,7 +168,7 @@ class Game:
     def run(self, weeks: float | None = None) -> list[Event]:
         """Advance turn by turn until the horizon, or until ``weeks`` of game time have passed."""
         if weeks is not None and not _positive_weeks(weeks, or_zero=True):
-            raise GameStateError(f"run needs a number of weeks ≥ 0, or None for the horizon "
+            raise RequestError(f"run needs a number of weeks ≥ 0, or None for the horizon "
                                  f"(got {weeks!r})")
         stop = self.scenario.meta.horizon_weeks if weeks is None else self.week + weeks
         events: list[Event] = []

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from wargame.errors import GameStateError
+from wargame.errors import RequestError
 
 _BLOCK = 256
 
@@ -32,7 +32,7 @@ def checked_seed(seed: object, spawn_key: object = ()) -> tuple[int, tuple[int, 
     except TypeError:
         keys = (-1,)
     if whole < 0 or any(k < 0 for k in keys):
-        raise GameStateError(f"seed and spawn key must be whole numbers ≥ 0 (got seed {seed!r}, "
+        raise RequestError(f"seed and spawn key must be whole numbers ≥ 0 (got seed {seed!r}, "
                              f"spawn key {spawn_key!r})")
     return whole, keys
 

@@ -11,9 +11,9 @@ from pydantic import ValidationError
 from wargame.engine.events import Cause, Event, Move
 from wargame.errors import Issue, MoveError
 from wargame.limits import MAX_TEXT
-from wargame.scenario.params import format_value
 from wargame.scenario.references import References
 from wargame.scenario.schema import EventSpec
+from wargame.text import echo_value
 from wargame.validated import text_problem
 from wargame.yamlio import format_path, issues_from_validation
 
@@ -80,7 +80,7 @@ class WhiteCell:
         engine = self.engine
         position = engine.check_indicator(indicator, "indicator")
         if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
-            raise MoveError(Issue(f"must be a finite number (got {format_value(value)})",
+            raise MoveError(Issue(f"must be a finite number (got {echo_value(value)})",
                                   "value"))
         low, high = engine.low[position], engine.high[position]
         if not low <= value <= high:
