@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import textwrap
 import time
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual import events as textual_events
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -48,19 +54,28 @@ class TextPanel(Widget):
     with sixty indicators that was most of a turn's time on screen (benchmarks/tui_turn.py). This
     widget asks for a layout pass only when its number of lines changes."""
 
-    DEFAULT_CSS = "TextPanel { height: auto; width: 1fr; }"
+    # never wrapped: a wrapped row (a sparkline on a line of its own) breaks the columns
+    DEFAULT_CSS = """
+    TextPanel { height: auto; width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
+    """
     text: reactive[str] = reactive("", layout=False)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._lines = 0
+        self._width = 0
 
     def set_text(self, text: str) -> None:
-        lines = text.count("\n") + 1
+        lines = text.split("\n")
+        width = max(cell_len(line) for line in lines)
         self.text = text
-        if lines != self._lines:
-            self._lines = lines
+        if (len(lines), width) != (self._lines, self._width):
+            self._lines, self._width = len(lines), width
             self.refresh(layout=True)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        """The widest line, so that a pane of ``width: auto`` is as wide as its table."""
+        return self._width
 
     def render(self) -> Text:
         return Text(self.text, no_wrap=True, overflow="ellipsis")
@@ -77,22 +92,109 @@ def indicator_text(snapshot: Snapshot) -> str:
     """The indicator panel as aligned text: one render per snapshot, however many rows.
 
     A DataTable re-renders every visible cell when one changes; with sixty indicators that was
-    most of a turn's time on screen (benchmarks/tui_turn.py), and the panel needs no cursor."""
-    rows = [(view.label, format_value(view.value), view.unit, sparkline(view.history))
-            for view in snapshot.indicators]
-    return "\n".join(table(rows, ("indicator", "value", "unit", "so far")))
+    most of a turn's time on screen (benchmarks/tui_turn.py), and the panel needs no cursor.
+    Values are right-aligned (their header too), so digits of the same place line up."""
+    values = [format_value(view.value) for view in snapshot.indicators]
+    width = max([len("value"), *map(len, values)])
+    rows = [(view.label, value.rjust(width), view.unit, sparkline(view.history))
+            for view, value in zip(snapshot.indicators, values, strict=True)]
+    return "\n".join(table(rows, ("indicator", "value".rjust(width), "unit", "so far")))
+
+
+class Column(NamedTuple):
+    """A column of a fitted table (``fill_fitted``)."""
+
+    label: str
+    right: bool = False
+    """A number: right-aligned, so its digits line up."""
+    rest: bool = False
+    """The column that takes the width the others leave, its text wrapped to it (one per
+    table)."""
+    most: int | None = None
+    """Wrap past this many characters (a long cause), so ``rest`` keeps some room."""
+
+
+REST_AT_LEAST = 16
+"""The narrowest the ``rest`` column gets; below it the table scrolls sideways."""
+
+
+def fill_fitted(table: DataTable, columns: Sequence[Column],
+                rows: Iterable[tuple[str, Sequence[str]]]) -> None:
+    """Fill ``table`` so that every column fits in its width, the ``rest`` column wrapping.
+
+    Why: a DataTable gives each column its widest cell and scrolls sideways, so at 80 or 100
+    columns a pending move's parameters and an event's cause were past the edge, where nobody
+    looks. Each row is as tall as its most wrapped cell; the text is wrapped here, once, so the
+    table measures nothing. ``rows`` are (key, cells)."""
+    rows = list(rows)
+    natural = [max([len(column.label), *(len(line) for _, cells in rows
+                                          for line in cells[i].split("\n"))])
+               for i, column in enumerate(columns)]
+    widths = [min(width, column.most) if column.most else width
+              for width, column in zip(natural, columns, strict=True)]
+    room = table.content_region.width - 2  # a vertical scrollbar may come with the rows
+    if room > 0:
+        fixed = sum(width + 2 for width, column in zip(widths, columns, strict=True)
+                    if not column.rest)
+        widths = [max(REST_AT_LEAST, room - fixed - 2) if column.rest else width
+                  for width, column in zip(widths, columns, strict=True)]
+    table.clear(columns=True)
+    for column, width in zip(columns, widths, strict=True):
+        table.add_column(Text(column.label, justify="right" if column.right else "left"),
+                         width=width)
+    for key, cells in rows:
+        wrapped = [[piece for line in cell.split("\n")
+                    for piece in (textwrap.wrap(line, width) or [""])]
+                   for cell, width in zip(cells, widths, strict=True)]
+        table.add_row(*(Text("\n".join(lines), justify="right" if column.right else "left")
+                        for lines, column in zip(wrapped, columns, strict=True)),
+                      key=key, height=max(len(lines) for lines in wrapped))
+
+
+class FitTable(DataTable):
+    """A ``DataTable`` filled by ``fill_fitted`` that fits itself again when its width changes
+    (a terminal resized, a pane laid out after the first fill), the cursor kept on its row."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._shown: tuple[Sequence[Column], list[tuple[str, Sequence[str]]]] | None = None
+        self._fitted_to = -1
+
+    def show(self, columns: Sequence[Column], rows: Iterable[tuple[str, Sequence[str]]]
+             ) -> None:
+        self._shown = (columns, list(rows))
+        self._fitted_to = self.content_region.width
+        row = self.cursor_row
+        fill_fitted(self, *self._shown)
+        if self.row_count:
+            self.move_cursor(row=min(row, self.row_count - 1), animate=False)
+
+    def on_resize(self, _event: textual_events.Resize) -> None:
+        if self._shown is not None and self.content_region.width != self._fitted_to:
+            self.show(*self._shown)
+
+
+EVENT_COLUMNS = (Column("week", right=True), Column("date"), Column("actor"),
+                 Column("what happened", rest=True), Column("cause", most=20))
+
+
+def event_rows(events: tuple[EventView, ...], query: str = ""
+               ) -> list[tuple[str, Sequence[str]]]:
+    needle = query.lower().strip()
+    return [(event.id, (f"{event.week:.1f}", event.date, event.actor,
+                        f"{event.kind}: {event.description}", event.cause))
+            for event in events
+            if not needle or needle in
+            f"{event.actor} {event.kind} {event.description} {event.cause}".lower()]
 
 
 def fill_events(table: DataTable, events: tuple[EventView, ...], query: str = "") -> None:
-    table.clear(columns=True)
-    table.add_columns("week", "date", "actor", "event", "what happened", "cause")
-    needle = query.lower().strip()
-    for event in events:
-        text = f"{event.actor} {event.kind} {event.description} {event.cause}".lower()
-        if needle and needle not in text:
-            continue
-        table.add_row(f"{event.week:.1f}", event.date, event.actor, event.kind,
-                      event.description, event.cause, key=event.id)
+    """The event log, newest first, filtered by ``query``; each row's cause in its own column,
+    the kind and what happened wrapped to the width left."""
+    if isinstance(table, FitTable):
+        table.show(EVENT_COLUMNS, event_rows(events, query))
+    else:
+        fill_fitted(table, EVENT_COLUMNS, event_rows(events, query))
 
 
 class EventLogScreen(Screen[None]):
@@ -114,6 +216,9 @@ class EventLogScreen(Screen[None]):
     @on(Input.Changed, "#event-search")
     def _search(self, event: Input.Changed) -> None:
         fill_events(self.query_one("#events", DataTable), self.snapshot.events, event.value)
+
+
+PENDING_COLUMNS = (Column("takes effect"), Column("move", rest=True))
 
 
 class SeatScreen(EventLogScreen):
@@ -147,7 +252,7 @@ class SeatScreen(EventLogScreen):
             with TabPane("Events", id="events-tab"):
                 yield Input(placeholder="search the events you have seen", id="event-search",
                             compact=True)
-                yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
+                yield FitTable(id="events", cursor_type="row", zebra_stripes=True)
             with TabPane("Moves", id="moves"), Horizontal():
                 # not a Tab stop: its fields are, and focusing one scrolls it into view
                 with VerticalScroll(id="move-form", can_focus=False):
@@ -160,7 +265,7 @@ class SeatScreen(EventLogScreen):
                     yield Button("Submit the move", id="submit", variant="primary", compact=True)
                 with Vertical(id="pending-pane"):
                     yield Label("Your pending moves")
-                    yield DataTable(id="pending", cursor_type="row")
+                    yield FitTable(id="pending", cursor_type="row")
                     yield Button("Withdraw the selected move", id="withdraw", compact=True)
                     yield Button("End my turn", id="end-turn", variant="warning", compact=True)
         yield Footer()
@@ -175,16 +280,16 @@ class SeatScreen(EventLogScreen):
         self.query_one("#indicators", TextPanel).set_text(indicator_text(snapshot))
         self.query_one("#links", TextPanel).set_text(links_text(snapshot))
         self._show_events_if_visible()
-        pending = self.query_one("#pending", DataTable)
-        pending.clear(columns=True)
-        pending.add_columns("takes effect", "move")
+        rows = []
         for move in snapshot.pending:
             if move.status == "submitted":
                 when = f"turn end+{move.lag_weeks:g} wk" if move.lag_weeks else "at turn end"
             else:
                 when = f"in {move.effective_in:g} wk"
-            label = f"{move.id} {move.kind}" + (f" ({move.params})" if move.params else "")
-            pending.add_row(when, label, key=move.id)
+            # the parameters on a line of their own, wrapped to the pane: never cut off
+            rows.append((move.id, (when, f"{move.id} {move.kind}"
+                                   + (f"\n{move.params}" if move.params else ""))))
+        self.query_one("#pending", FitTable).show(PENDING_COLUMNS, rows)
 
     def _chosen_move(self):
         value = self.query_one("#move-kind", Select).value
