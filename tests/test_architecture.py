@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import graphlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -148,3 +150,13 @@ def test_no_engine_class_is_a_mixin_of_the_engine():
 
 def test_the_shipped_world_is_read_once_per_process():
     assert load_world(DEFAULT_WORLD) is load_world(DEFAULT_WORLD)
+
+
+def test_a_sensitivity_worker_does_not_import_matplotlib():
+    """Workers import the module of the function they run; plotting would add ~0.5 s to each
+    spawned worker and to ``wargame --help``."""
+    code = ("import sys, wargame.montecarlo.sensitivity, wargame.montecarlo.runner, wargame.cli; "
+            "print('matplotlib' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.strip() == "False"

@@ -18,7 +18,13 @@ from typing import Any
 from wargame.calibration.sources import Assumption as Range
 from wargame.calibration.sources import SourceError, parse
 from wargame.economy.spec import WEEKS_PER_YEAR, world_numbers
-from wargame.scenario.loader import load_scenario, scenario_dump, scenario_numbers
+from wargame.scenario.loader import (
+    _shipped_dir,
+    load_scenario,
+    scenario_dump,
+    scenario_numbers,
+    shipped_scenarios,
+)
 from wargame.scenario.schema import Scenario
 
 _INDEX = re.compile(r"\[(\d+)\]")
@@ -89,8 +95,6 @@ def world_assumptions(scenario: Scenario, origin: str = "world") -> list[Assumpt
 
 def _file_chain(source: str | Path) -> list[Path]:
     """The scenario file and the files it extends, base first."""
-    from wargame.scenario.loader import _shipped_dir  # the library's folder
-
     path = Path(source)
     if not path.exists() and str(source) in _library():
         path = _shipped_dir() / f"{source}.yaml"
@@ -109,8 +113,6 @@ def _file_chain(source: str | Path) -> list[Path]:
 
 
 def _library() -> set[str]:
-    from wargame.scenario.loader import shipped_scenarios
-
     return set(shipped_scenarios())
 
 

@@ -29,8 +29,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wargame.calibration.assumptions import _file_chain, world_assumptions
+from wargame.calibration.figures import figures
 from wargame.calibration.sources import Assumption as Range
 from wargame.calibration.sources import FigureSource, SourceError, parse
+from wargame.files import save_text_atomic
+from wargame.scenario.loader import load_scenario, scenario_numbers
 from wargame.text import exact_number
 
 BASE = "status-quo-2022"
@@ -81,9 +85,6 @@ def _dotted(path: str) -> str:
 
 def load(source: str | Path = BASE) -> Model:
     """The sourced numbers of a scenario file (and the files it extends) and of its world."""
-    from wargame.calibration.assumptions import _file_chain, world_assumptions
-    from wargame.scenario.loader import load_scenario, scenario_numbers
-
     scenario = load_scenario(source)
     by_path: dict[str, Number] = {}
     for file in _file_chain(source):
@@ -893,8 +894,6 @@ def unknown_numbers(text: str, known: set[float]) -> list[tuple[int, str]]:
 
 def cited_figures(scenario_text: str) -> list[str]:
     """The figures file's rows whose ids a scenario's text names."""
-    from wargame.calibration.figures import figures
-
     return [f"{figure.text} {figure.note}" for figure_id, figure in figures().items()
             if re.search(rf"\b{re.escape(figure_id)}\b", scenario_text)]
 
@@ -921,8 +920,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.doc}: {len(blocks(text))} generated blocks, all current")
         return 0
     if changed:
-        from wargame.files import save_text_atomic
-
         save_text_atomic(args.doc, new)
     print(f"{args.doc}: {len(changed)} of {len(blocks(text))} generated blocks rewritten")
     return 0

@@ -19,6 +19,7 @@ from wargame.calibration.sources import evaluate
 from wargame.economy.network import SupplyNetwork
 from wargame.economy.spec import WEEKS_PER_YEAR
 from wargame.engine.game import Game
+from wargame.scenario.loader import load_scenario
 
 Reader = Callable[[Game, SupplyNetwork], float]
 
@@ -209,8 +210,6 @@ TARGETS: tuple[Target, ...] = (
 
 def baseline_rows(scenario_name: str = "status-quo-2022") -> list[Row]:
     """Every target's figure beside the model's value at week 0 of the scenario."""
-    from wargame.scenario.loader import load_scenario
-
     game = Game(load_scenario(scenario_name), seed=0)
     net = game.economy
     assert net is not None, "calibration needs a scenario with the default world"

@@ -22,6 +22,7 @@ import numpy as np
 
 from wargame.errors import RequestError, ResultsError, SetupError, WargameError
 from wargame.files import read_regular_file, save_text_atomic
+from wargame.montecarlo.analysis import outcome_values
 from wargame.montecarlo.results import Results
 from wargame.montecarlo.storage import prepare_folder
 
@@ -182,8 +183,6 @@ def load_design(out: Path) -> tuple[Design, list[Results]]:
 def point_means(results: Results, outcome: str) -> float:
     """The outcome's mean over the point's replications that succeeded and in which it
     happened."""
-    from wargame.montecarlo.analysis import outcome_values
-
     values = outcome_values(results, outcome)
     return float(values.mean()) if len(values) else float("nan")
 

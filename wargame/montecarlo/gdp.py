@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from wargame.economy.network import SupplyNetwork
 from wargame.engine.game import Game
 from wargame.scenario.schema import Scenario
 from wargame.text import gdp_loss_total
@@ -98,7 +99,6 @@ def world_regions(scenario: Scenario) -> tuple[str, ...]:
     """The regions of the scenario's world, in its order (none without an economy)."""
     if scenario.economy is None:
         return ()
-    from wargame.economy.network import SupplyNetwork
 
     return SupplyNetwork(scenario.economy.world).regions
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from wargame.economy.network import LEVERAGE_BINDINGS
 from wargame.errors import WargameError
 from wargame.montecarlo.gdp import WORLD, parse_column
+from wargame.scenario.loader import load_scenario
 from wargame.scenario.schema import IndicatorOutcome, Scenario
 from wargame.text import region_names
 
@@ -69,8 +70,6 @@ def _with_unit(text: str, unit: str) -> str:
 
 def labels_for(results: Results) -> Labels:
     """Labels from the batch's scenario, or empty maps (ids shown) when it cannot be loaded."""
-    from wargame.scenario.loader import load_scenario
-
     try:
         scenario = load_scenario(results.manifest["scenario"]["source"])
     except (WargameError, OSError, KeyError, ValueError):

@@ -33,7 +33,12 @@ from typing import Any
 import numpy as np
 
 from wargame.errors import RequestError, ScenarioError
+from wargame.montecarlo.backends import default_jobs
+from wargame.montecarlo.design import latin_hypercube
+from wargame.montecarlo.headline import POSTURES
+from wargame.montecarlo.plots import COLOURS
 from wargame.montecarlo.progress import ProgressCallback
+from wargame.montecarlo.report import number as report_number
 from wargame.montecarlo.sensitivity import (
     DEFAULT_SCENARIO,
     Group,
@@ -55,6 +60,9 @@ from wargame.montecarlo.sensitivity import (
     whole,
     write_csv,
 )
+from wargame.montecarlo.stats import wilson_interval
+from wargame.montecarlo.storage import prepare_folder
+from wargame.text import table
 
 DEFAULT_SAMPLES = 40
 DEFAULT_RUNS = 16
@@ -169,10 +177,6 @@ def robustness(scenario: str | Path = DEFAULT_SCENARIO, postures: Sequence[str] 
                progress: ProgressCallback | bool | None = None) -> Robustness:
     """Each posture in ``samples`` Latin-hypercube assumption sets, ``runs`` replications each
     on common seeds; per outcome the share of sets each posture is best in and its regrets."""
-    from wargame.montecarlo.backends import default_jobs
-    from wargame.montecarlo.design import latin_hypercube
-    from wargame.montecarlo.storage import prepare_folder
-
     samples = whole(samples, "samples", 2)
     runs = whole(runs, "runs", 1)
     seed = whole(seed, "seed", 0)
@@ -182,7 +186,6 @@ def robustness(scenario: str | Path = DEFAULT_SCENARIO, postures: Sequence[str] 
                            f"name (got {scenario!r})")
     if isinstance(out, bool) or not isinstance(out, str | os.PathLike) or not str(out):
         raise RequestError(f"out must be the path of a folder (got {out!r})")
-    from wargame.montecarlo.showcase import POSTURES
 
     source = str(scenario)
     loaded, chosen = behaviour_groups(source, groups)
@@ -253,9 +256,7 @@ def robustness(scenario: str | Path = DEFAULT_SCENARIO, postures: Sequence[str] 
 # ---- what is printed and drawn ------------------------------------------------------------------
 
 def _number(value: float) -> str:
-    from wargame.montecarlo.report import number
-
-    return number(value)
+    return report_number(value)
 
 
 def _extremes(result: Robustness, number: int, count: int = 3) -> str:
@@ -267,8 +268,6 @@ def _extremes(result: Robustness, number: int, count: int = 3) -> str:
 
 def share_interval(share: float, sets: int) -> tuple[float, float]:
     """The Wilson 95% interval of a share of ``sets`` (ties counted as their fraction)."""
-    from wargame.montecarlo.stats import wilson_interval
-
     return wilson_interval(round(share * sets), sets)
 
 
@@ -278,8 +277,6 @@ def _share(share: float, sets: int) -> str:
 
 
 def robustness_lines(result: Robustness) -> list[str]:
-    from wargame.text import table
-
     lines = [f"{result.scenario}: {len(result.postures)} postures in {result.samples} "
              f"assumption sets (Latin hypercube over {len(result.groups)} groups of behaviour "
              f"assumptions), {result.runs} replications each, seed {result.seed}, the same seeds "
@@ -336,7 +333,6 @@ def plot_robustness(result: Robustness, out: Path | None = None) -> list[Path]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from wargame.montecarlo.plots import COLOURS
 
     folder = Path(out) if out is not None else result.path / "plots"
     folder.mkdir(parents=True, exist_ok=True)

@@ -46,6 +46,7 @@ from typing import Any
 
 import numpy as np
 
+from wargame.calibration.assumptions import declared
 from wargame.errors import (
     Issue,
     RequestError,
@@ -55,9 +56,17 @@ from wargame.errors import (
     WargameError,
 )
 from wargame.files import SaveLock, read_regular_file, save_text_atomic
-from wargame.montecarlo.gdp import unknown_outcome
+from wargame.montecarlo.backends import default_jobs, executor
+from wargame.montecarlo.gdp import WORLD, gdp_columns, parse_column, unknown_outcome
+from wargame.montecarlo.headline import OUTCOMES, SHARES
 from wargame.montecarlo.progress import Progress, ProgressCallback
+from wargame.montecarlo.report import number
+from wargame.montecarlo.results import Results
+from wargame.montecarlo.runner import monte_carlo
+from wargame.montecarlo.storage import prepare_folder
+from wargame.scenario.loader import load_scenario, scenario_dump, scenario_hash
 from wargame.scenario.schema import Scenario
+from wargame.text import region_names, table
 
 DEFAULT_SCENARIO = "status-quo-2022"
 DEFAULT_TRAJECTORIES = 6
@@ -99,9 +108,6 @@ class Outcome:
 
 
 def _gdp_outcomes(scenario: Scenario) -> list[Outcome]:
-    from wargame.montecarlo.gdp import WORLD, gdp_columns, parse_column
-    from wargame.text import region_names
-
     if scenario.economy is None:
         return []
     names = region_names(scenario.economy.world)
@@ -122,8 +128,6 @@ def _gdp_outcomes(scenario: Scenario) -> list[Outcome]:
 def available_outcomes(scenario: Scenario) -> dict[str, Outcome]:
     """Every outcome a batch of the scenario records, the headline ones with their labels and
     directions (the showcase's, and the GDP lost by the world and each region)."""
-    from wargame.montecarlo.showcase import OUTCOMES, SHARES
-
     known = {column: Outcome(column, OUTCOMES.get(column, column), short, better,
                              column in SHARES) for column, short, better in HEADLINE}
     found = {name: known.get(name, Outcome(name, name, name)) for name in scenario.outcomes}
@@ -212,9 +216,6 @@ def behaviour_groups(source: str | Path, only: Sequence[str] | None = None
                      ) -> tuple[Scenario, list[Group]]:
     """The scenario and its behaviour assumptions with a range wider than a point, by group
     (sorted by name); ``only`` keeps the groups named (an unknown name lists the known)."""
-    from wargame.calibration.assumptions import declared
-    from wargame.scenario.loader import load_scenario, scenario_dump
-
     scenario = load_scenario(source)
     dump = scenario_dump(scenario)
     by_group: dict[str, list[Member]] = {}
@@ -332,8 +333,6 @@ _LOADED: dict[str, tuple[Scenario, str]] = {}
 
 def remember(source: str, scenario: Scenario) -> str:
     """Keep the scenario the plan is made on for the points run here; its content hash."""
-    from wargame.scenario.loader import scenario_hash
-
     content = scenario_hash(scenario)
     _LOADED.clear()
     _LOADED[source] = (scenario, content)
@@ -343,8 +342,6 @@ def remember(source: str, scenario: Scenario) -> str:
 def _scenario(source: str, expected: str) -> Scenario:
     """The scenario of the plan: the one kept, or the file loaded again (a worker, or a file
     edited since); a different content than the plan's is an error, never a mixed analysis."""
-    from wargame.scenario.loader import load_scenario
-
     found = _LOADED.get(source)
     if found is None or found[1] != expected:
         remember(source, load_scenario(source))
@@ -358,8 +355,6 @@ def _scenario(source: str, expected: str) -> Scenario:
 
 def run_point(job: PointJob) -> tuple[int, int]:
     """Run (or finish) the point's batch; its number and how many replications failed."""
-    from wargame.montecarlo.runner import monte_carlo
-
     scenario = _scenario(job.source, job.scenario_hash)
     results = monte_carlo(scenario, job.runs, job.seed, 1, out=job.directory,
                           postures=list(job.postures), overrides=job.overrides,
@@ -372,8 +367,6 @@ def point_dir(out: Path, number: int) -> Path:
 
 
 def _complete(directory: Path) -> bool:
-    from wargame.montecarlo.results import Results
-
     if not (directory / "manifest.json").exists():
         return False
     try:
@@ -385,8 +378,6 @@ def _complete(directory: Path) -> bool:
 def run_points(jobs_list: Sequence[PointJob], jobs: int,
                progress: ProgressCallback | bool | None) -> int:
     """Run every point not yet complete, ``jobs`` points at a time; failed replications."""
-    from wargame.montecarlo.backends import executor
-
     pending = [job for job in jobs_list if not _complete(Path(job.directory))]
     total = sum(job.runs for job in jobs_list)
     callback = progress if callable(progress) else None
@@ -414,8 +405,6 @@ def run_points(jobs_list: Sequence[PointJob], jobs: int,
 def point_values(directory: Path, outcomes: Sequence[Outcome]) -> dict[str, np.ndarray]:
     """Each outcome's value in each replication of a point (nan: failed, or did not happen),
     in replication order."""
-    from wargame.montecarlo.results import Results
-
     table = Results(directory).outcomes  # sorted by replication
     ok = np.array([status == "ok" for status in table.column("status").to_pylist()], dtype=bool)
     values = {}
@@ -431,8 +420,6 @@ def point_values(directory: Path, outcomes: Sequence[Outcome]) -> dict[str, np.n
 
 def open_plan(out: Path, name: str, plan: dict[str, Any]) -> Path:
     """Write the plan to ``out/name``, or check the one there is the same (a resume)."""
-    from wargame.montecarlo.storage import prepare_folder
-
     out = prepare_folder(Path(out))
     path = out / name
     text = json.dumps(plan, indent=1, sort_keys=True)
@@ -626,9 +613,6 @@ def sensitivity(scenario: str | Path = DEFAULT_SCENARIO, outcomes: Sequence[str]
                 progress: ProgressCallback | bool | None = None) -> Sensitivity:
     """Morris elementary effects of the outcomes over the scenario's behaviour-assumption
     groups: ``trajectories × (groups + 1)`` points of ``runs`` replications, on one seed."""
-    from wargame.montecarlo.backends import default_jobs
-    from wargame.montecarlo.storage import prepare_folder
-
     trajectories = whole(trajectories, "trajectories", 2)
     runs = whole(runs, "runs", 1)
     seed = whole(seed, "seed", 0)
@@ -690,15 +674,11 @@ def sensitivity(scenario: str | Path = DEFAULT_SCENARIO, outcomes: Sequence[str]
 # ---- what is printed and drawn ------------------------------------------------------------------
 
 def _number(value: float) -> str:
-    from wargame.montecarlo.report import number
-
     return number(value)
 
 
 def sensitivity_lines(result: Sensitivity, top: int = 8) -> list[str]:
     """Per outcome, the groups ranked by mu_star (``top`` of them; 0: all)."""
-    from wargame.text import table
-
     reps = result.points * result.runs
     lines = [f"{result.scenario}"
              + (f" under {', '.join(result.postures)}" if result.postures else "")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from wargame.montecarlo.analysis import OutcomeSummary, compare, summarise
+from wargame.montecarlo.headline import OUTCOMES, POSTURES, SCENARIO, SHARES
 from wargame.montecarlo.labels import labels_for
 from wargame.montecarlo.plots import comparison_chart, distributions, fan_chart
 from wargame.montecarlo.progress import ProgressCallback
@@ -26,20 +27,6 @@ from wargame.montecarlo.results import Results
 from wargame.montecarlo.runner import monte_carlo
 from wargame.text import table
 
-SCENARIO = "status-quo-2022"
-POSTURES = ("small-yard-high-fence", "maximal-embargo", "weaponized-interdependence")
-SHARES = frozenset({"blockades"})
-"""Outcomes shown as the share of runs in which they happened (Wilson CI), not as a mean count."""
-OUTCOMES = {
-    "self_sufficiency": "China's self-sufficiency (share, Oct 2026)",
-    "leverage_at_crisis": "US leverage at the crisis (1 = 2022)",
-    "blockades": "blockade frequency (share of runs)",
-    "us_rd_funding_bn": "US chip R&D funded by sales (bn USD)",
-    "smuggled_bn": "chips smuggled into China (bn USD)",
-    "gdp_loss_bn.world": "world GDP lost to Oct 2026 (bn USD)",
-    "gdp_loss_bn.china": "China's GDP lost to Oct 2026 (bn USD)",
-    "gdp_loss_bn.us": "US GDP lost to Oct 2026 (bn USD)",
-}
 FANS = ("leverage", "self_sufficiency", "smuggled_total", "us_rd_funding")
 NOTES = {
     "leverage": "The last reading (the horizon) is the first after the crisis of week 157: in a "
