@@ -13,13 +13,24 @@ DEFAULT_PORT = 8000
 DEFAULT_SAVE = "wargame-save.jsonl"
 
 
+def seed_number(text: str) -> int:
+    """``--seed``: a whole number ≥ 0, as the start screen's seed field takes."""
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 0 (got {text!r})")
+    return int(text)
+
+
+SEED_HELP = ("the random seed the start screen offers (default: 0); the same seed, scenario "
+             "and moves replay the same game")
+
+
 def add_play_parser(subparsers: argparse._SubParsersAction) -> None:
     play = subparsers.add_parser(
         "play", help="play a scenario at the terminal: seats for teams and the white cell")
     play.add_argument("scenario", nargs="?",
                       help="scenario file or shipped name (default: status-quo-2022, changeable "
                            "on the start screen)")
-    play.add_argument("--seed", type=int, default=0)
+    play.add_argument("--seed", type=seed_number, default=0, help=SEED_HELP)
     play.add_argument("--save", default=DEFAULT_SAVE, metavar="FILE",
                       help=f"where the game is autosaved (default: {DEFAULT_SAVE})")
     play.add_argument("--resume", metavar="SAVE", help="continue a saved game exactly")
@@ -31,9 +42,17 @@ def add_play_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def add_serve_parser(subparsers: argparse._SubParsersAction) -> None:
     serve = subparsers.add_parser(
-        "serve", help="serve the terminal UI in a browser on 127.0.0.1 (one app per connection)")
-    serve.add_argument("scenario", nargs="?")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+        "serve", help="serve the terminal UI in a browser on 127.0.0.1 (one app per connection)",
+        description="Serve the terminal UI to a browser on this machine: open the tokened "
+                    "address it prints; each connection is its own game, with the start "
+                    "screen's fields filled in from these options.")
+    serve.add_argument("scenario", nargs="?",
+                       help="the scenario each game starts with: a shipped name, or a file "
+                            "inside the root (default: status-quo-2022, changeable on the "
+                            "start screen)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT,
+                       help=f"the port on 127.0.0.1 to serve on (default: {DEFAULT_PORT})")
+    serve.add_argument("--seed", type=seed_number, default=0, help=SEED_HELP)
     serve.add_argument("--save", metavar="FILE",
                        help=f"the default save file, inside the root (default: "
                             f"ROOT/{DEFAULT_SAVE})")
@@ -57,13 +76,14 @@ def cmd_play(args: argparse.Namespace) -> int:
     return 0
 
 
-def play_command(scenario: str | None, save: str, root: Path | None = None) -> str:
+def play_command(scenario: str | None, save: str, root: Path | None = None, seed: int = 0
+                 ) -> str:
     """The app process textual-serve starts for each connection. ``-P``: the current folder
     (the root, where a served user may write files) is not on ``sys.path``."""
     parts = [sys.executable, "-P", "-m", "tui"]
     if scenario:
         parts.append(scenario)
-    parts += ["--save", save]
+    parts += ["--seed", str(seed), "--save", save]
     if root is not None:
         parts += ["--root", str(root)]
     return shlex.join(parts)
@@ -101,7 +121,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if scenario and not (scenario in shipped_scenarios() and not Path(scenario).exists()):
         scenario = _inside_root(scenario, root, "scenario file")
     save = DEFAULT_SAVE if args.save is None else _inside_root(args.save, root, "save file")
-    server = WargameServer(play_command(scenario, save, root), port=args.port, root=root)
+    server = WargameServer(play_command(scenario, save, root, args.seed), port=args.port,
+                           root=root)
     try:
         server.serve()
     except OSError as exc:

@@ -307,3 +307,53 @@ def test_serve_binds_the_loopback_address_only(served):
                  if line.split()[3] == "0A"}  # listening sockets
     ours = [a for a in addresses if int(a.split(":")[1], 16) == served.port]
     assert ours == ["0100007F:" + f"{served.port:04X}"]  # 127.0.0.1, not 0.0.0.0
+
+
+# ---- its options: each described, and --seed handed to every app it starts ---------------------
+
+def help_entries(text: str) -> dict[str, str]:
+    """Each argument argparse lists (``--port PORT``, ``scenario``) and its help text, which
+    follows on the same line or on the lines indented under it."""
+    entries: dict[str, str] = {}
+    name = None
+    for line in text.splitlines():
+        entry = re.match(r"^  (\S+(?: [A-Z_]+)?)(?:\s{2,}(.*))?$", line)
+        if entry:
+            name = entry.group(1)
+            entries[name] = entry.group(2) or ""
+        elif name is not None and line.startswith("    ") and line.strip():
+            entries[name] = (entries[name] + " " + line.strip()).strip()
+        elif not line.strip():
+            name = None
+    return entries
+
+
+def test_serve_help_describes_every_option(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "wargame", "serve", "--help"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    entries = help_entries(done.stdout)
+    assert {"scenario", "--port PORT", "--seed SEED", "--save FILE", "--root DIR"} <= set(
+        entries), done.stdout
+    for name, text in entries.items():
+        assert len(text.split()) >= 3, f"{name}: no help in\n{done.stdout}"
+    assert "default: 8000" in entries["--port PORT"] and "default: 0" in entries["--seed SEED"]
+
+
+def test_serve_hands_its_seed_to_every_game_it_starts(root):
+    server = Served("escalation-ladder", "--seed", "4242", "--root", str(root), cwd=root)
+    try:
+        async def open_one() -> list[str]:
+            async with aiohttp.ClientSession() as client:
+                screen = await Screen.open(served=server, client=client)
+                text = await screen.wait_for("Start the game")
+                assert "Seed 4242" in text  # the start screen's seed field, as the app shows it
+                commands = [(Path("/proc") / str(pid) / "cmdline").read_bytes().split(b"\0")
+                            for pid in children(server.process.pid)]
+                await screen.socket.close()
+                return [b" ".join(command).decode() for command in commands]
+
+        commands = run(open_one())  # the app, or the shell textual-serve starts it with
+        assert len(commands) == 1 and " --seed 4242 " in commands[0], commands
+    finally:
+        server.close()
