@@ -45,7 +45,7 @@ def test_echo_value_shows_a_value_as_its_author_wrote_it():
 
 
 def test_every_caller_uses_the_one_module():
-    assert params.format_value is text.echo_value  # the engine's white cell imports this name
+    assert not hasattr(params, "format_value")  # one formatter a job, in wargame.text
     assert text.format_value is text.short_number  # the UI's seat and white cell import this
     assert economy_cli.amount is text.amount and not hasattr(economy_cli, "_fmt")
     assert mechanisms_doc.exact_number is text.exact_number

@@ -26,11 +26,11 @@ from wargame.errors import JournalError
 from wargame.files import check_output, save_text_atomic
 from wargame.montecarlo.labels import outcome_label
 from wargame.text import (
-    format_value,
     gdp_loss_note,
     gdp_loss_rows,
     gdp_loss_title,
     region_names,
+    short_number,
     sparkline,
 )
 
@@ -165,12 +165,12 @@ def _shown(value: float | None, scale: float = 1.0) -> str:
     if value is None:
         return "-"
     if not math.isfinite(value):
-        return format_value(value)
+        return short_number(value)
     if abs(value) <= NOISE * max(1.0, abs(scale)):
         return "0"
     if abs(value) >= 1e4:
         return f"{value:,.0f}"
-    return format_value(value)
+    return short_number(value)
 
 
 def _scale(game: Game, indicator: str | None) -> float:

@@ -78,42 +78,37 @@ ParamSpec = Annotated[
 ]
 
 
-format_value = echo_value
-"""The former name of ``wargame.text.echo_value``: a value shown back in a message as its
-author wrote it (engine/whitecell.py imports it by this name)."""
-
-
 def check_param(spec: ParamSpec, value: object) -> tuple[ParamValue | None, str | None]:
     """Return (normalised value, None) or (None, message saying what was expected)."""
     if isinstance(spec, BooleanParam):
         if isinstance(value, bool):
             return value, None
-        return None, f"must be true or false (got {format_value(value)})"
+        return None, f"must be true or false (got {echo_value(value)})"
     if isinstance(spec, ChoiceParam):
         if isinstance(value, str) and value in spec.choices:
             return value, None
-        return None, f"must be one of: {', '.join(spec.choices)} (got {format_value(value)})"
+        return None, f"must be one of: {', '.join(spec.choices)} (got {echo_value(value)})"
     if isinstance(value, bool) or not isinstance(value, int | float):
         kind = "a whole number" if isinstance(spec, IntegerParam) else "a number"
-        return None, f"must be {kind} (got {format_value(value)})"
+        return None, f"must be {kind} (got {echo_value(value)})"
     if isinstance(spec, IntegerParam):
         if isinstance(value, float):
             if not value.is_integer():
-                return None, f"must be a whole number (got {format_value(value)})"
+                return None, f"must be a whole number (got {echo_value(value)})"
             value = int(value)
     else:
         try:
             value = float(value)
         except OverflowError:  # an int beyond any float: as good as infinite
-            return None, f"must be a finite number (got {format_value(value)})"
+            return None, f"must be a finite number (got {echo_value(value)})"
         if not math.isfinite(value):
-            return None, f"must be a finite number (got {format_value(value)})"
+            return None, f"must be a finite number (got {echo_value(value)})"
     if spec.min is not None and value < spec.min:
-        return None, f"must be ≥ {format_value(spec.min)} (got {format_value(value)})"
+        return None, f"must be ≥ {echo_value(spec.min)} (got {echo_value(value)})"
     if spec.max is not None and value > spec.max:
-        return None, f"must be ≤ {format_value(spec.max)} (got {format_value(value)})"
+        return None, f"must be ≤ {echo_value(spec.max)} (got {echo_value(value)})"
     if isinstance(value, int) and abs(value) > MAX_WHOLE_NUMBER:  # effects compute in floats
-        return None, f"must be a whole number from -2**53 to 2**53 (got {format_value(value)})"
+        return None, f"must be a whole number from -2**53 to 2**53 (got {echo_value(value)})"
     return value, None
 
 
@@ -127,7 +122,7 @@ def check_params(
     """
     if not isinstance(params, dict):
         return {}, [((), "must be a mapping of parameter names to values "
-                         f"(got {format_value(params)})")]
+                         f"(got {echo_value(params)})")]
     problems: list[tuple[tuple[str | int, ...], str]] = []
     for name in params:
         if name not in specs:
