@@ -9,6 +9,7 @@ works). The save file is locked for as long as the game uses it.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -19,6 +20,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 
 from tui.dialogs import ConfirmScreen, HandoverScreen, HelpScreen, seat_title
 from tui.paths import Root, is_report, replaceable_save
@@ -49,9 +51,13 @@ class WargameApp(App[None]):
 
     def __init__(self, scenario: str | None = None, seed: int = 0,
                  save: Path | str = "wargame-save.jsonl", resume: Path | str | None = None,
-                 *, root: Path | str | None = None, lock: SaveLock | None = None) -> None:
+                 *, root: Path | str | None = None, lock: SaveLock | None = None,
+                 loading_after: float | None = None) -> None:
         """``root``: the only folder the start screen may read and write (``wargame serve``);
-        ``lock``: the resumed save's lock, when the caller already holds it."""
+        ``lock``: the resumed save's lock, when the caller already holds it; ``loading_after``:
+        seconds an engine call runs before the loading indicator shows (default
+        ``SLOW_SECONDS``, or ``$WARGAME_LOADING_AFTER``: tests set it low to see the indicator
+        on calls that are fast on their machine)."""
         super().__init__()
         self.initial_scenario = scenario
         self.seed = seed
@@ -65,6 +71,12 @@ class WargameApp(App[None]):
         self.current_seat: str | None = None
         self._lock = threading.Lock()
         self.busy = False
+        """True while an engine call is queued or running."""
+        self.loading_after = _loading_after(loading_after)
+        self._in_flight = 0
+        self._loading_timer: Timer | None = None
+        self._covered: tuple[Screen[Any], Widget | None] | None = None
+        """The screen the loading indicator covers, and what had the focus on it."""
 
     # ---- start -----------------------------------------------------------------------------------
 
@@ -285,18 +297,23 @@ class WargameApp(App[None]):
             screen.show_error(where, str(exc))
 
     def confirm_rollback(self, turn: int) -> None:
+        """Ask, then roll back to the start of ``turn``, numbered as the status line numbers
+        turns (1: the game's start), which is the end of the engine's turn ``turn - 1``."""
+        def rolled_back(_result: None, snapshot: Snapshot | None) -> None:
+            self._render(snapshot)
+            self.notify(f"rolled back to the start of turn {turn}")
+
         def decided(yes: bool | None) -> None:
             if yes:
                 session = self.session
                 assert session is not None
-                self.run_engine(lambda: session.rollback(turn), WHITE_CELL,
-                                done=lambda _r, snap: (self._render(snap), self.notify(
-                                    f"rolled back to the end of turn {turn}")),
+                self.run_engine(lambda: session.rollback(turn - 1), WHITE_CELL,
+                                done=rolled_back,
                                 failed=lambda exc: self._white_error("turns", exc),
                                 save="first")
 
         self.push_screen(ConfirmScreen(
-            f"Roll back to the end of turn {turn}? Everything after it is discarded (the save "
+            f"Roll back to the start of turn {turn}? Everything after it is discarded (the save "
             "file is rewritten)."), decided)
 
     def write_report(self) -> None:
@@ -380,10 +397,42 @@ class WargameApp(App[None]):
         """Run ``action`` (and a snapshot for ``seat``) in the engine thread, then ``done`` or
         ``failed`` back on the UI thread; ``save`` says when the game is saved (``Saving``).
         ``failed`` hears only of the action refused; a failed save is reported on its own."""
-        screen = self.screen
+        self._in_flight += 1
         self.busy = True
-        timer = self.set_timer(SLOW_SECONDS, lambda: setattr(screen, "loading", True))
-        self._engine(action, seat, done, failed, timer, screen, save)
+        if self._loading_timer is None and self._covered is None:
+            self._loading_timer = self.set_timer(self.loading_after, self._cover)
+        self._engine(action, seat, done, failed, save)
+
+    def _cover(self) -> None:
+        """Calls still running after ``loading_after``: cover the screen in front *now* (the one
+        in front when a call began may be a dialog that has gone since), and remember what had
+        the focus there, since covering hides it and Textual moves the focus away."""
+        self._loading_timer = None
+        if self._in_flight == 0 or self._covered is not None:
+            return
+        screen = self.screen
+        self._covered = (screen, screen.focused)
+        screen.loading = True
+
+    def _uncover(self) -> None:
+        """The last call has finished: take the indicator off the screen it covers and give the
+        focus back to the widget that had it (else Enter and keys went to the field before it)."""
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+            self._loading_timer = None
+        if self._covered is None:
+            return
+        screen, focused = self._covered
+        self._covered = None
+        screen.loading = False
+
+        def refocus() -> None:
+            if (focused is not None and screen is self.screen and focused.is_attached
+                    and focused.screen is screen and screen.focused is not focused
+                    and focused.focusable):
+                screen.set_focus(focused)
+
+        screen.call_after_refresh(refocus)
 
     def _save(self) -> Exception | None:
         """Save (in the engine thread, under the lock); the failure, or None."""
@@ -399,26 +448,21 @@ class WargameApp(App[None]):
     @work(thread=True, group="engine", exit_on_error=False)
     def _engine(self, action: Callable[[], Any], seat: str | None,
                 done: Callable[[Any, Snapshot | None], Any] | None,
-                failed: Callable[[WargameError], Any] | None, timer: Timer,
-                screen: Screen[Any], save: Saving) -> None:
-        with self._lock:
-            try:
+                failed: Callable[[WargameError], Any] | None, save: Saving) -> None:
+        try:
+            with self._lock:
                 result = action()
                 problem = self._save() if save == "first" else None
                 snapshot = self.session.snapshot(seat) if seat and self.session else None
-            except WargameError as exc:  # refused: nothing changed
-                self.call_from_thread(self._finish, timer, screen)
-                if failed is not None:
-                    self.call_from_thread(failed, exc)
-                else:
-                    self.call_from_thread(self.notify, str(exc), severity="error",
-                                          markup=False)
-                return
-            except Exception as exc:  # a bug: say so, and what is true of the save
-                self.call_from_thread(self._finish, timer, screen)
-                self.call_from_thread(self._internal_error, exc)
-                return
-        self.call_from_thread(self._complete, timer, screen, done, result, snapshot)
+        except WargameError as exc:  # refused: nothing changed
+            self.call_from_thread(self._complete, failed or self._error, exc, None, refused=True)
+            return
+        except BaseException as exc:  # a bug: say so, and what is true of the save
+            self.call_from_thread(self._complete, self._internal_error, exc, None, refused=True)
+            if not isinstance(exc, Exception):
+                raise
+            return
+        self.call_from_thread(self._complete, done, result, snapshot)
         if save == "after_shown":
             with self._lock:
                 problem = self._save()
@@ -427,18 +471,23 @@ class WargameApp(App[None]):
         elif save is not None and "NOT SAVED" in self.sub_title:
             self.call_from_thread(self._saved)
 
-    def _complete(self, timer: Timer, screen: Screen[Any],
-                  done: Callable[[Any, Snapshot | None], Any] | None, result: Any,
-                  snapshot: Snapshot | None) -> None:
-        """One trip to the UI thread: stop the loading indicator and show the result."""
-        self._finish(timer, screen)
-        if done is not None:
-            done(result, snapshot)
+    def _complete(self, then: Callable[..., Any] | None, result: Any, snapshot: Snapshot | None,
+                  *, refused: bool = False) -> None:
+        """One trip to the UI thread: this call is over (the indicator goes with the last one),
+        then show its result (``then(result, snapshot)``) or its refusal (``then(exc)``)."""
+        self._in_flight -= 1
+        if self._in_flight == 0:
+            self.busy = False
+            self._uncover()
+        if then is None:
+            return
+        if refused:
+            then(result)
+        else:
+            then(result, snapshot)
 
-    def _finish(self, timer: Timer, screen: Screen[Any]) -> None:
-        timer.stop()
-        screen.loading = False
-        self.busy = False
+    def _error(self, exc: Exception) -> None:
+        self.notify(str(exc), severity="error", markup=False)
 
     # ---- palette and help ------------------------------------------------------------------------
 
@@ -454,12 +503,27 @@ class WargameApp(App[None]):
                             lambda: self.hand_over(WHITE_CELL))
         yield SystemCommand("Advance the turn", "Run the game to the end of the turn",
                             self.advance_turn)
+        if isinstance(screen, WhiteCellScreen):
+            yield SystemCommand("Roll back", "Roll back to the start of an earlier turn (asks "
+                                "first)", screen.show_rollback)
         yield SystemCommand("Save", f"Save the game now ({self.save_path})", self.save_now)
         yield SystemCommand("After-action report", "Write the report (Markdown and HTML)",
                             self.write_report)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
+
+
+def _loading_after(seconds: float | None) -> float:
+    """The indicator's threshold: given, else ``$WARGAME_LOADING_AFTER``, else SLOW_SECONDS;
+    never 0 (a Textual timer of 0 seconds divides by its interval and dies)."""
+    if seconds is None:
+        text = os.environ.get("WARGAME_LOADING_AFTER", "")
+        try:
+            seconds = float(text) if text else SLOW_SECONDS
+        except ValueError:
+            seconds = SLOW_SECONDS
+    return max(seconds, 0.001)
 
 
 def run_app(scenario: str | None, seed: int, save: str, resume: str | None,

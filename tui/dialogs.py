@@ -45,8 +45,10 @@ class HandoverScreen(Screen[None]):
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Yes or no, for actions that cannot be undone."""
+    """Yes or no, for actions that cannot be undone. "No" has the focus: Enter pressed out of
+    habit keeps things as they are."""
 
+    AUTO_FOCUS = "#no"
     BINDINGS = [Binding("escape", "no", "Cancel", id="confirm.cancel")]
 
     def __init__(self, question: str) -> None:

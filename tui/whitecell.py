@@ -84,7 +84,7 @@ class WhiteCellScreen(EventLogScreen):
                 yield Button("Step one week (the turn stays open)", id="step", compact=True)
                 yield Button("Advance to the end of the turn", id="advance", variant="primary",
                              compact=True)
-                yield Label("Roll back to the end of turn (0 = the start)")
+                yield Label("Roll back to the start of turn (1 = the game's start)")
                 yield Input(placeholder="turn", type="integer", id="rollback-turn", compact=True)
                 yield Static("", id="turns-error", classes="error")
                 yield Button("Roll back...", id="rollback", variant="error", compact=True)
@@ -160,12 +160,22 @@ class WhiteCellScreen(EventLogScreen):
     def action_step(self) -> None:
         self.app.step_week()  # type: ignore[attr-defined]
 
+    def show_rollback(self) -> None:
+        """The Turns tab with the focus in the rollback field (the palette's "Roll back")."""
+        self.query_one(TabbedContent).active = "turns"
+        self.query_one("#rollback-turn", Input).focus()
+
+    @on(Input.Submitted, "#rollback-turn")
     @on(Button.Pressed, "#rollback")
     def _rollback(self) -> None:
+        """Turns are numbered as the status line numbers them ("turn 2" is the turn in play
+        after the first has ended): rolling back to turn k puts the game at its start, so the
+        status line says "turn k" again. The last one allowed is the turn in play (its start
+        undoes what this turn has done so far); after the horizon, the last turn played."""
         text = self.query_one("#rollback-turn", Input).value.strip()
-        if not text.isdigit() or int(text) > self.snapshot.turn:
-            self.show_error("turns", f"turn: a whole number from 0 to {self.snapshot.turn} "
-                                     f"(got {text!r})")
+        last = self.snapshot.turn if self.snapshot.over else self.snapshot.turn + 1
+        if not text.isdigit() or not 1 <= int(text) <= last:
+            self.show_error("turns", f"turn: a whole number from 1 to {last} (got {text!r})")
             return
         self.show_error("turns", "")
         self.app.confirm_rollback(int(text))  # type: ignore[attr-defined]

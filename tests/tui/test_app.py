@@ -111,9 +111,9 @@ async def test_a_full_exercise_two_teams_white_cell_rollback_save_and_resume(tmp
         await settle(app, pilot)
         assert app.session.game.turn == 3
 
-        # roll back to turn 1, confirmed
+        # roll back to the start of turn 2 (the end of the first), confirmed
         await show_tab(app, pilot, "turns")
-        white.query_one("#rollback-turn", Input).value = "1"
+        white.query_one("#rollback-turn", Input).value = "2"
         await pilot.click("#rollback")
         await settle(app, pilot)
         assert isinstance(app.screen, ConfirmScreen)
@@ -196,7 +196,7 @@ async def test_invalid_input_in_every_form_is_shown_inline_and_changes_nothing(t
         white.query_one("#rollback-turn", Input).value = "7"
         await pilot.click("#rollback")
         await settle(app, pilot)
-        assert "from 0 to 0" in str(white.query_one("#turns-error").render())
+        assert "from 1 to 1" in str(white.query_one("#turns-error").render())
         assert list(app.session.game.journal.lines()) == before
 
 

@@ -135,7 +135,7 @@ async def test_the_save_stays_held_through_rollback_and_resume(tmp_path):
         await pilot.press("ctrl+e")
         await settle(app, pilot)
         assert app.session.game.turn == 1
-        app.confirm_rollback(0)  # as the white cell's Turns tab does
+        app.confirm_rollback(1)  # the start of turn 1, as the white cell's Turns tab does
         await settle(app, pilot)
         await pilot.click("#yes")
         await settle(app, pilot)

@@ -116,7 +116,7 @@ def test_rollback_asks_for_confirmation(snap_compare, tmp_path):
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        pilot.app.confirm_rollback(0)
+        pilot.app.confirm_rollback(1)
         await settle(pilot)
 
     assert snap_compare(app(tmp_path), terminal_size=SIZE, run_before=run_before)

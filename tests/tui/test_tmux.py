@@ -106,3 +106,54 @@ def test_two_terminals_on_one_save_the_second_is_told_it_is_in_use(tmp_path):
     finally:
         first.close()
     assert Game.replay(Journal.load(tmp_path / "game.jsonl"), verify=True).turn == 0
+
+
+def test_after_a_rollback_the_white_cell_answers_keys_in_a_real_terminal(tmp_path):
+    """Roll back twice as a facilitator would (the palette's "Roll back", the turn typed, Enter,
+    then Tab to "Yes" since "No" has the focus), with the loading indicator shown on every engine
+    call (WARGAME_LOADING_AFTER): afterwards the console is on screen with the focus back in the
+    turn field, so Enter asks again. Before the fix the indicator sent the focus to the button
+    before the field, and the next Enter advanced the turn instead."""
+    command = (f"WARGAME_LOADING_AFTER=0.005 {sys.executable} -m tui status-quo-2022 --seed 7 "
+               "--save game.jsonl")
+    terminal = Terminal(command, tmp_path)
+    try:
+        terminal.wait_for("Start the game")
+        terminal.keys("C-g")
+        terminal.wait_for("Pass the terminal to United States.")
+        terminal.keys("Enter")
+        terminal.wait_for("choose a move")
+        terminal.keys("C-w")
+        terminal.wait_for("Pass the terminal to the white cell")
+        terminal.keys("Enter")
+        terminal.wait_for("White cell · turn 1 ")
+        for _ in range(2):
+            terminal.keys("C-p")                            # ctrl+a is "home" in a text field
+            terminal.keys("Advance the turn", literal=True)
+            terminal.wait_for("Run the game to the end of the turn")
+            terminal.keys("Enter")
+            terminal.wait_for("White cell · turn 2 ")
+            terminal.keys("C-p")
+            terminal.keys("Roll back", literal=True)
+            terminal.wait_for("Roll back to the start of an earlier turn")
+            terminal.keys("Enter")                          # the Turns tab, in the turn field
+            terminal.wait_for("Roll back to the start of turn (1 = the game's start)")
+            terminal.keys("C-u")
+            terminal.keys("1", literal=True)
+            terminal.keys("Enter")
+            terminal.wait_for("Roll back to the start of turn 1?")
+            terminal.keys("Tab")                            # from "No" to "Yes"
+            terminal.keys("Enter")
+            screen = terminal.wait_for("rolled back to the start of turn 1")
+            assert "White cell · turn 1 " in screen and "Step one week" in screen, screen
+            terminal.keys("Enter")                          # a key works: the field asks again
+            screen = terminal.wait_for("Roll back to the start of turn 1?")
+            assert "White cell · turn 1 " in screen, screen
+            terminal.keys("Escape")                         # no
+            time.sleep(0.5)
+            assert "Roll back to the start of turn 1?" not in terminal.screen()
+        terminal.keys("C-q")
+        time.sleep(1.0)
+    finally:
+        terminal.close()
+    assert Game.replay(Journal.load(tmp_path / "game.jsonl"), verify=True).turn == 0
