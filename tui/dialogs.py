@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Markdown, Static
 
@@ -94,12 +94,29 @@ journalled with its rationale.
 
 
 class HelpScreen(ModalScreen[None]):
+    """The help text scrolls inside the box (arrows, page keys, the mouse wheel) and Close sits
+    below it, outside the scrolling part: at 80x24 the text is twice the box's height, and a
+    Close at its end was off screen."""
+
+    AUTO_FOCUS = "#help-text"
     BINDINGS = [Binding("escape,f1,q", "close", "Close", id="help.close")]
+    # the box takes a fixed share of the screen (an auto height grew past the screen's edge) and
+    # the text the rest of it, the Close button's line excepted
+    DEFAULT_CSS = """
+    HelpScreen #help-text { height: 1fr; }
+    HelpScreen #close-help { margin-top: 1; }
+    """
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
-            yield Markdown(HELP)
+            with VerticalScroll(id="help-text"):
+                yield Markdown(HELP)
             yield Button("Close", id="close-help", compact=True)
+
+    def on_mount(self) -> None:
+        # app.tcss sizes the box to its content (for the confirmation, which shares its rule);
+        # an inline height wins over it, so the scrolling part has a height to fill
+        self.query_one("#help-box").styles.height = "90%"
 
     def on_button_pressed(self, _event: Button.Pressed) -> None:
         self.dismiss(None)
