@@ -32,6 +32,9 @@ class IndicatorView:
     unit: str
     value: float
     history: tuple[float, ...]
+    minimum: float | None = None
+    """The scenario's bounds (None: unbounded on that side): the override form shows them."""
+    maximum: float | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class PendingView:
     effective_in: float | None
     """Weeks until it takes effect (None while only submitted: its lag starts at the turn)."""
     lag_weeks: float
+    team: str = ""
 
 
 @dataclass(frozen=True)
@@ -241,14 +245,14 @@ class Session:
         specs = game.scenario.indicators
         indicators = tuple(
             IndicatorView(name, specs[name].name or name, specs[name].unit, value,
-                          tuple(v for _, v in game.history(name, team)))
+                          tuple(v for _, v in game.history(name, team)), specs[name].min,
+                          specs[name].max)
             for name, value in game.indicators(team).items())
         events = tuple(
             EventView(e.id, e.turn, e.week, game.date_of(e.week).isoformat(), e.actor or "-",
                       e.kind, e.description, _cause(e.cause))
             for e in reversed(game.events(team)) if e.kind != "turn")
         moves: tuple[MoveView, ...] = ()
-        pending: tuple[PendingView, ...] = ()
         if team is not None:
             moves = tuple(
                 MoveView(option.kind, option.description, option.lag_weeks, option.uses_left,
@@ -258,11 +262,12 @@ class Session:
                                          tuple(getattr(spec, "choices", ()) or ()))
                                for name, spec in option.params.items()))
                 for option in game.legal_moves(team))
-            pending = tuple(
-                PendingView(p.id, p.kind, ", ".join(f"{k}={v}" for k, v in p.params.items()),
-                            p.status, None if p.effective_week is None
-                            else max(0.0, p.effective_week - game.week), p.lag_weeks)
-                for p in game.pending(team))
+        # a team sees its own moves; the white cell every team's, before the turn ends too
+        pending: tuple[PendingView, ...] = tuple(
+            PendingView(p.id, p.kind, ", ".join(f"{k}={v}" for k, v in p.params.items()),
+                        p.status, None if p.effective_week is None
+                        else max(0.0, p.effective_week - game.week), p.lag_weeks, p.team)
+            for p in game.pending(team))
         links: tuple[LinkView, ...] = ()
         if game.economy is not None:
             links = tuple(LinkView(edge, open_, leak if team is None or leak == 0 else None)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import time
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,10 +23,51 @@ from textual.widgets import (
 )
 
 from tui.seat import EventLogScreen, TextPanel, indicator_text, links_text, status_line
-from tui.session import Snapshot
+from tui.session import IndicatorView, Snapshot
 from wargame.text import format_value, table
 
 CUSTOM = "__custom__"
+
+
+def _unit(view: IndicatorView) -> str:
+    return f" {view.unit}" if view.unit else ""
+
+
+def bounds_text(view: IndicatorView, lead: str = "bounds") -> str:
+    """``bounds 0 to 1``, ``at least 0``, ``no bounds``: the scenario's limits on an indicator
+    (``lead="within"`` words them for an error: ``within 0 to 1``)."""
+    low, high = view.minimum, view.maximum
+    if low is not None and high is not None:
+        return f"{lead} {format_value(low)} to {format_value(high)}{_unit(view)}"
+    if low is not None:
+        return f"at least {format_value(low)}{_unit(view)}"
+    if high is not None:
+        return f"at most {format_value(high)}{_unit(view)}"
+    return "no bounds" if lead == "bounds" else "a finite number"
+
+
+def within(view: IndicatorView, value: float) -> bool:
+    """Inside the indicator's bounds (and finite: the engine refuses infinity and NaN)."""
+    return (math.isfinite(value) and (view.minimum is None or value >= view.minimum)
+            and (view.maximum is None or value <= view.maximum))
+
+
+def pending_text(snapshot: Snapshot) -> str:
+    """Each move not yet in effect: id, team and move on one line, its parameters (whole, never
+    cut at the pane's edge) and where it stands on the next."""
+    if not snapshot.pending:
+        return "No move is waiting: none submitted this turn, none announced and still lagging."
+    lines: list[str] = []
+    for move in snapshot.pending:
+        if move.status == "submitted":
+            lag = f", in effect {move.lag_weeks:g} wk later" if move.lag_weeks else ""
+            state = f"submitted: announced when the turn ends{lag}"
+        else:
+            state = f"announced: in effect in {move.effective_in or 0:g} wk"
+        # an arrow, not an indent, marks the details: a wrapped Static drops leading spaces
+        lines += [f"{move.id}  {move.team}  {move.kind}", f"↳ {move.params or 'no parameters'}",
+                  f"↳ {state}", ""]
+    return "\n".join(lines[:-1])
 
 
 class WhiteCellScreen(EventLogScreen):
@@ -57,6 +100,10 @@ class WhiteCellScreen(EventLogScreen):
             with TabPane("Events", id="events-tab"):
                 yield Input(placeholder="search every event", id="event-search", compact=True)
                 yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
+            with TabPane("Moves", id="moves-tab"), VerticalScroll():
+                yield Static("Every team's moves not yet in effect: submitted this turn (the "
+                             "team may still withdraw them) or announced and in their lag.")
+                yield Static("", id="pending-moves")
             with TabPane("Inject", id="inject"), VerticalScroll():
                 yield Label("Event to fire now (visible to every team)")
                 yield Select([*((f"{kind}: {text[:60]}", kind) for kind, text in self.catalogue),
@@ -74,6 +121,7 @@ class WhiteCellScreen(EventLogScreen):
                 yield Label("Set an indicator to a value (an adjudication)")
                 yield Select([(view.label, view.name) for view in self.snapshot.indicators],
                              prompt="choose an indicator", id="override-indicator", compact=True)
+                yield Static("", id="override-current")
                 yield Input(placeholder="new value", type="number", id="override-value",
                             compact=True)
                 yield Input(placeholder="rationale (recorded in the journal)",
@@ -105,6 +153,21 @@ class WhiteCellScreen(EventLogScreen):
         self.query_one("#outcomes", TextPanel).set_text("\n".join(table(
             ((name, format_value(value)) for name, value in snapshot.outcomes),
             ("outcome", "so far"))))
+        self.query_one("#pending-moves", Static).update(Text(pending_text(snapshot)))
+        self._show_current()
+
+    def _chosen(self) -> IndicatorView | None:
+        """The indicator chosen in the override form, as of the last snapshot."""
+        name = self.query_one("#override-indicator", Select).value
+        return next((view for view in self.snapshot.indicators if view.name == name), None)
+
+    @on(Select.Changed, "#override-indicator")
+    def _show_current(self) -> None:
+        """The chosen indicator's true value now and its bounds, beside the new value's field."""
+        view = self._chosen()
+        self.query_one("#override-current", Static).update(
+            "" if view is None else f"now {format_value(view.value)}{_unit(view)} · "
+                                    f"{bounds_text(view)}")
 
     def show_error(self, where: str, message: str) -> None:
         self.query_one(f"#{where}-error", Static).update(message)
@@ -142,6 +205,11 @@ class WhiteCellScreen(EventLogScreen):
             value = float(text)
         except ValueError:
             self.show_error("override", f"value: must be a number (got {text!r})")
+            return
+        view = self._chosen()
+        if view is not None and not within(view, value):
+            self.show_error("override", f"value: must be {bounds_text(view, 'within')} for "
+                                        f"{view.label} (got {text})")
             return
         if not rationale:
             self.show_error("override", "rationale: say why (it goes into the journal)")

@@ -109,6 +109,47 @@ def test_white_cell_console(snap_compare, tmp_path, tab):
     assert snap_compare(app(tmp_path), terminal_size=SIZE, run_before=run_before)
 
 
+def test_white_cell_sees_the_teams_pending_moves(snap_compare, tmp_path):
+    async def run_before(pilot):
+        await at_us_seat(pilot)
+        screen = pilot.app.screen
+        screen.query_one("#move-kind", Select).value = "tighten_controls"
+        await settle(pilot)
+        screen.query_one("#param-levels", Input).value = "2"
+        screen.query_one("#submit").press()
+        await settle(pilot)
+        await pilot.press("ctrl+w")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        pilot.app.clear_notifications()
+        pilot.app.screen.set_focus(None)
+        pilot.app.screen.query_one(TabbedContent).active = "moves-tab"
+        await settle(pilot)
+
+    assert snap_compare(app(tmp_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_white_cell_override_shows_value_bounds_and_a_refusal(snap_compare, tmp_path):
+    async def run_before(pilot):
+        await at_us_seat(pilot)
+        await pilot.press("ctrl+w")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = pilot.app.screen
+        screen.set_focus(None)
+        screen.query_one(TabbedContent).active = "override"
+        await settle(pilot)
+        screen.query_one("#override-indicator", Select).value = "tension"
+        screen.query_one("#override-value", Input).value = "1.5"
+        screen.query_one("#override-rationale", Input).value = "the incident was worse"
+        screen.query_one("#apply-override").press()
+        await settle(pilot)
+
+    assert snap_compare(app(tmp_path), terminal_size=SIZE, run_before=run_before)
+
+
 def test_rollback_asks_for_confirmation(snap_compare, tmp_path):
     async def run_before(pilot):
         await at_us_seat(pilot)
