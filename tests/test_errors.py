@@ -14,7 +14,7 @@ from tests.conftest import ROOT, SCENARIOS, tiny
 from wargame import errors
 from wargame.economy.network import SupplyNetwork
 from wargame.economy.spec import load_world
-from wargame.montecarlo import storage
+from wargame.montecarlo import backends, storage
 from wargame.montecarlo.analysis import compare, outcome_values
 from wargame.montecarlo.backends import executor
 from wargame.montecarlo.design import design_from_args, load_design, parse_sweep, run_design
@@ -229,8 +229,9 @@ def test_a_batch_started_inside_a_worker_is_a_setup_error():
         process.join(30)
 
 
-def test_a_dask_scheduler_that_cannot_be_reached_is_a_setup_error():
+def test_a_dask_scheduler_that_cannot_be_reached_is_a_setup_error(monkeypatch):
     pytest.importorskip("distributed")
+    monkeypatch.setattr(backends, "SCHEDULER_TIMEOUT", "1s")  # the same refusal, sooner
     with socket.socket() as sock:  # a port nothing listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

@@ -37,6 +37,9 @@ from wargame.errors import RequestError, SetupError
 
 BACKENDS = ("process", "dask")
 
+SCHEDULER_TIMEOUT = "20s"
+"""How long to keep trying a remote Dask scheduler before saying it cannot be reached."""
+
 
 class _InProcess(Executor):
     """jobs=1: run each chunk here, now (easiest to debug, no start-up cost)."""
@@ -132,10 +135,10 @@ def executor(backend: str, jobs: int, address: str | None = None
                            'pip install "wargame[dask]"') from None
     if address:
         try:
-            client = Client(address, timeout="20s")
+            client = Client(address, timeout=SCHEDULER_TIMEOUT)
         except (OSError, ValueError) as exc:  # ValueError: an address Dask cannot parse
             raise SetupError(f"cannot reach the Dask scheduler at {address}: {exc} (expected "
-                               "an address like tcp://scheduler:8786)") from None
+                             "an address like tcp://scheduler:8786)") from None
         cluster = None
     else:
         cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
