@@ -217,17 +217,23 @@ class WargameApp(App[None]):
         session = self.session
         assert session is not None
         self.run_engine(lambda: session.submit(team, kind, params), team,
-                        done=lambda move_id, snap: (self._render(snap),
-                                                    self.notify(f"{kind} submitted ({move_id})")),
+                        done=self._then_say(lambda move_id: f"{kind} submitted ({move_id})"),
                         failed=self._inline_error, save="first")
 
     def withdraw_move(self, team: str, move_id: str) -> None:
         session = self.session
         assert session is not None
         self.run_engine(lambda: session.withdraw(move_id), team,
-                        done=lambda _r, snap: (self._render(snap),
-                                               self.notify(f"{move_id} withdrawn")),
+                        done=self._then_say(lambda _r: f"{move_id} withdrawn"),
                         failed=self._inline_error, save="first")
+
+    def _then_say(self, message: Callable[[Any], str]) -> Callable[[Any, Snapshot | None], None]:
+        """A ``done`` for ``run_engine``: show the new snapshot, then say ``message(result)``."""
+        def done(result: Any, snapshot: Snapshot | None) -> None:
+            self._render(snapshot)
+            self.notify(message(result))
+
+        return done
 
     def _inline_error(self, exc: WargameError) -> None:
         screen = self.screen
@@ -272,23 +278,22 @@ class WargameApp(App[None]):
         session = self.session
         assert session is not None
         self.run_engine(session.step_week, WHITE_CELL,
-                        done=lambda count, snap: (self._render(snap), self.notify(
-                            f"week {session.game.week:g}: {count} events")), save="first")
+                        done=self._then_say(
+                            lambda count: f"week {session.game.week:g}: {count} events"),
+                        save="first")
 
     def inject_event(self, kind: str, description: str, rationale: str) -> None:
         session = self.session
         assert session is not None
         self.run_engine(lambda: session.inject_event(kind, description, rationale), WHITE_CELL,
-                        done=lambda _r, snap: (self._render(snap),
-                                               self.notify(f"inject fired: {kind}")),
+                        done=self._then_say(lambda _r: f"inject fired: {kind}"),
                         failed=lambda exc: self._white_error("inject", exc), save="first")
 
     def override(self, indicator: str, value: float, rationale: str) -> None:
         session = self.session
         assert session is not None
         self.run_engine(lambda: session.override(indicator, value, rationale), WHITE_CELL,
-                        done=lambda _r, snap: (self._render(snap),
-                                               self.notify(f"{indicator} set to {value:g}")),
+                        done=self._then_say(lambda _r: f"{indicator} set to {value:g}"),
                         failed=lambda exc: self._white_error("override", exc), save="first")
 
     def _white_error(self, where: str, exc: WargameError) -> None:
@@ -299,16 +304,13 @@ class WargameApp(App[None]):
     def confirm_rollback(self, turn: int) -> None:
         """Ask, then roll back to the start of ``turn``, numbered as the status line numbers
         turns (1: the game's start), which is the end of the engine's turn ``turn - 1``."""
-        def rolled_back(_result: None, snapshot: Snapshot | None) -> None:
-            self._render(snapshot)
-            self.notify(f"rolled back to the start of turn {turn}")
-
         def decided(yes: bool | None) -> None:
             if yes:
                 session = self.session
                 assert session is not None
                 self.run_engine(lambda: session.rollback(turn - 1), WHITE_CELL,
-                                done=rolled_back,
+                                done=self._then_say(
+                                    lambda _r: f"rolled back to the start of turn {turn}"),
                                 failed=lambda exc: self._white_error("turns", exc),
                                 save="first")
 
@@ -340,11 +342,13 @@ class WargameApp(App[None]):
 
     def save_now(self) -> None:
         session = self.session
+
+        def saved(_result: None, _snapshot: Snapshot | None) -> None:
+            self._saved()
+            self.notify(f"saved {self.save_path}", markup=False)
+
         if session is not None:
-            self.run_engine(session.save, None,
-                            done=lambda *_: (self._saved(), self.notify(
-                                f"saved {self.save_path}", markup=False)),
-                            failed=self._save_failed)
+            self.run_engine(session.save, None, done=saved, failed=self._save_failed)
 
     # ---- saying how saving went ------------------------------------------------------------------
 

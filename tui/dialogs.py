@@ -9,6 +9,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Markdown, Static
 
 from tui.session import WHITE_CELL
+from tui.typed import game_app
 
 
 def seat_title(seat: str, names: dict[str, str]) -> str:
@@ -41,7 +42,7 @@ class HandoverScreen(Screen[None]):
             self.action_ready()
 
     def action_ready(self) -> None:
-        self.app.open_seat(self.seat)  # type: ignore[attr-defined]
+        game_app(self).open_seat(self.seat)
 
 
 class ConfirmScreen(ModalScreen[bool]):

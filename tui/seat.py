@@ -32,6 +32,7 @@ from textual.widgets import (
 
 from tui.forms import FormError, param_widgets, read_params
 from tui.session import EventView, Snapshot
+from tui.typed import game_app
 from wargame.text import format_value, sparkline, table
 
 
@@ -323,7 +324,7 @@ class SeatScreen(EventLogScreen):
             error.update(str(exc))
             return
         error.update("")
-        self.app.submit_move(self.seat, move.kind, params)  # type: ignore[attr-defined]
+        game_app(self).submit_move(self.seat, move.kind, params)
 
     def show_error(self, message: str) -> None:
         self.query_one("#move-error", Static).update(message)
@@ -335,20 +336,20 @@ class SeatScreen(EventLogScreen):
             self.show_error("no pending move to withdraw")
             return
         row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        self.app.withdraw_move(self.seat, str(row_key.value))  # type: ignore[attr-defined]
+        game_app(self).withdraw_move(self.seat, str(row_key.value))
 
     @on(Button.Pressed, "#end-turn")
     def _end(self) -> None:
         self.action_end_turn()
 
     def action_end_turn(self) -> None:
-        self.app.end_turn(self.seat)  # type: ignore[attr-defined]
+        game_app(self).end_turn(self.seat)
 
     def action_white_cell(self) -> None:
-        self.app.hand_over("white")  # type: ignore[attr-defined]
+        game_app(self).hand_over("white")
 
     def action_save(self) -> None:
-        self.app.save_now()  # type: ignore[attr-defined]
+        game_app(self).save_now()
 
     def action_help(self) -> None:
-        self.app.action_help()  # type: ignore[attr-defined]
+        game_app(self).action_help()

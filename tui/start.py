@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Sele
 from tui.forms import Tick
 from tui.paths import Root
 from tui.session import Session, shipped
+from tui.typed import game_app
 from wargame import WargameError
 from wargame.files import SaveLock, lock_path
 from wargame.scenario.schema import Scenario
@@ -199,4 +200,4 @@ class StartScreen(Screen[None]):
         seats = tuple(team for team in self.scenario.teams
                       if self.query_one(f"#seat-{team}", Checkbox).value)
         error.update("")
-        self.app.start_game(self.scenario, int(text), seats, save)  # type: ignore[attr-defined]
+        game_app(self).start_game(self.scenario, int(text), seats, save)

@@ -24,6 +24,7 @@ from textual.widgets import (
 
 from tui.seat import EventLogScreen, TextPanel, indicator_text, links_text, status_line
 from tui.session import IndicatorView, Snapshot
+from tui.typed import game_app
 from wargame.text import format_value, table
 
 CUSTOM = "__custom__"
@@ -191,7 +192,7 @@ class WhiteCellScreen(EventLogScreen):
             self.show_error("inject", "rationale: say why (it goes into the journal)")
             return
         self.show_error("inject", "")
-        self.app.inject_event(str(kind), description, rationale)  # type: ignore[attr-defined]
+        game_app(self).inject_event(str(kind), description, rationale)
 
     @on(Button.Pressed, "#apply-override")
     def _override(self) -> None:
@@ -215,7 +216,7 @@ class WhiteCellScreen(EventLogScreen):
             self.show_error("override", "rationale: say why (it goes into the journal)")
             return
         self.show_error("override", "")
-        self.app.override(str(indicator), value, rationale)  # type: ignore[attr-defined]
+        game_app(self).override(str(indicator), value, rationale)
 
     @on(Button.Pressed, "#advance")
     def _advance(self) -> None:
@@ -226,7 +227,7 @@ class WhiteCellScreen(EventLogScreen):
         self.action_step()
 
     def action_step(self) -> None:
-        self.app.step_week()  # type: ignore[attr-defined]
+        game_app(self).step_week()
 
     def show_rollback(self) -> None:
         """The Turns tab with the focus in the rollback field (the palette's "Roll back")."""
@@ -246,23 +247,23 @@ class WhiteCellScreen(EventLogScreen):
             self.show_error("turns", f"turn: a whole number from 1 to {last} (got {text!r})")
             return
         self.show_error("turns", "")
-        self.app.confirm_rollback(int(text))  # type: ignore[attr-defined]
+        game_app(self).confirm_rollback(int(text))
 
     @on(Button.Pressed, "#report")
     def _report(self) -> None:
         self.action_report()
 
     def action_advance(self) -> None:
-        self.app.advance_turn()  # type: ignore[attr-defined]
+        game_app(self).advance_turn()
 
     def action_report(self) -> None:
-        self.app.write_report()  # type: ignore[attr-defined]
+        game_app(self).write_report()
 
     def action_save(self) -> None:
-        self.app.save_now()  # type: ignore[attr-defined]
+        game_app(self).save_now()
 
     def action_next_seat(self) -> None:
-        self.app.back_to_seats()  # type: ignore[attr-defined]
+        game_app(self).back_to_seats()
 
     def action_help(self) -> None:
-        self.app.action_help()  # type: ignore[attr-defined]
+        game_app(self).action_help()
