@@ -74,11 +74,16 @@ def pending_text(snapshot: Snapshot) -> str:
 class WhiteCellScreen(EventLogScreen):
     AUTO_FOCUS = "#indicators-pane"
     BINDINGS = [
-        Binding("ctrl+a", "advance", "Advance the turn", id="white.advance"),
-        Binding("ctrl+t", "step", "Step a week", id="white.step"),
-        Binding("ctrl+r", "report", "Report", id="white.report"),
-        Binding("ctrl+s", "save", "Save", id="white.save"),
-        Binding("ctrl+n", "next_seat", "Back to the seats", id="white.seats"),
+        Binding("ctrl+a", "advance", "Advance the turn", id="white.advance",
+                priority=True),
+        Binding("ctrl+t", "step", "Step a week", id="white.step",
+                priority=True),
+        Binding("ctrl+r", "report", "Report", id="white.report",
+                priority=True),
+        Binding("ctrl+s", "save", "Save", id="white.save",
+                priority=True),
+        Binding("ctrl+n", "next_seat", "Back to the seats", id="white.seats",
+                priority=True),
         Binding("f1", "help", "Help", id="white.help"),
     ]
 
@@ -105,7 +110,7 @@ class WhiteCellScreen(EventLogScreen):
                 yield Static("Every team's moves not yet in effect: submitted this turn (the "
                              "team may still withdraw them) or announced and in their lag.")
                 yield Static("", id="pending-moves")
-            with TabPane("Inject", id="inject"), VerticalScroll():
+            with TabPane("Inject", id="inject"), VerticalScroll(can_focus=False):
                 yield Label("Event to fire now (visible to every team)")
                 yield Select([*((f"{kind}: {text[:60]}", kind) for kind, text in self.catalogue),
                               ("a custom event...", CUSTOM)], prompt="choose an event",
@@ -118,7 +123,7 @@ class WhiteCellScreen(EventLogScreen):
                             id="inject-rationale", compact=True)
                 yield Static("", id="inject-error", classes="error")
                 yield Button("Fire the inject", id="fire", variant="primary", compact=True)
-            with TabPane("Override", id="override"), VerticalScroll():
+            with TabPane("Override", id="override"), VerticalScroll(can_focus=False):
                 yield Label("Set an indicator to a value (an adjudication)")
                 yield Select([(view.label, view.name) for view in self.snapshot.indicators],
                              prompt="choose an indicator", id="override-indicator", compact=True)
@@ -129,7 +134,7 @@ class WhiteCellScreen(EventLogScreen):
                             id="override-rationale", compact=True)
                 yield Static("", id="override-error", classes="error")
                 yield Button("Override", id="apply-override", variant="warning", compact=True)
-            with TabPane("Turns", id="turns"), VerticalScroll():
+            with TabPane("Turns", id="turns"), VerticalScroll(can_focus=False):
                 yield Button("Step one week (the turn stays open)", id="step", compact=True)
                 yield Button("Advance to the end of the turn", id="advance", variant="primary",
                              compact=True)

@@ -155,3 +155,50 @@ async def test_seat_keys_work_from_a_text_field_and_stay_in_the_footer(tmp_path)
         await pilot.press("ctrl+e")  # from the search box: the turn ends
         await settle(app, pilot)
         assert app.session.game.turn == 1
+
+
+@run_async
+async def test_white_cell_keys_work_from_a_text_field_and_stay_in_the_footer(tmp_path):
+    """Typing a rationale, the facilitator steps the week and advances the turn from the field
+    (a text field would take ctrl+a for "start of line" and ctrl+t for nothing)."""
+    app = WargameApp("escalation-ladder", seed=1, save=tmp_path / "s.jsonl")
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot, seats=("us",))
+        await enter_seat(app, pilot, "us")
+        await pilot.press("ctrl+w")
+        await settle(app, pilot)
+        await enter_seat(app, pilot, "white")
+        screen = app.screen
+        screen.query_one(TabbedContent).active = "inject"
+        await settle(app, pilot)
+        screen.query_one("#inject-rationale").focus()
+        await settle(app, pilot)
+        keys = footer_keys(app)
+        for key, what in (("ctrl+a", "Advance the turn"), ("ctrl+t", "Step a week"),
+                          ("ctrl+s", "Save")):
+            assert keys.get(key) == what, keys
+        await pilot.press("ctrl+t")
+        await settle(app, pilot)
+        assert app.session.game.week == 1 and app.session.game.turn == 0
+        screen.query_one("#inject-rationale").focus()
+        await pilot.press("ctrl+a")
+        await settle(app, pilot)
+        assert app.session.game.turn == 1
+
+
+@run_async
+async def test_the_white_cells_form_tabs_have_no_invisible_tab_stop(tmp_path):
+    """A form tab's scrolling container draws nothing focused: Tab goes to its first field."""
+    app = WargameApp("escalation-ladder", seed=1, save=tmp_path / "s.jsonl")
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot, seats=("us",))
+        await enter_seat(app, pilot, "us")
+        await pilot.press("ctrl+w")
+        await settle(app, pilot)
+        await enter_seat(app, pilot, "white")
+        screen = app.screen
+        for tab in ("inject", "override", "turns"):
+            pane = screen.query_one(f"#{tab}")
+            containers = [w for w in pane.walk_children() if w.can_focus
+                          and not w.id and type(w).__name__ == "VerticalScroll"]
+            assert containers == [], tab
