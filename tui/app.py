@@ -29,7 +29,7 @@ from tui.session import WHITE_CELL, Session, Snapshot
 from tui.start import StartScreen
 from tui.whitecell import WhiteCellScreen
 from wargame import WargameError
-from wargame.errors import OutputError
+from wargame.errors import JournalError, OutputError
 from wargame.files import SaveLock
 from wargame.scenario.schema import Scenario
 
@@ -538,7 +538,7 @@ def run_app(scenario: str | None, seed: int, save: str, resume: str | None,
     if resume is not None:
         path = Root(root).save(resume)
         if not path.exists():
-            raise WargameError(f"{resume}: no such save file")
+            raise JournalError(f"{resume}: no such save file")
         lock = SaveLock(path).acquire()
     try:
         WargameApp(scenario, seed, save, resume, root=root, lock=lock).run()

@@ -9,14 +9,15 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from textual.widgets import Input
 
 from tests.conftest import ROOT
 from tests.tui.test_app import SIZE, enter_seat, run_async, settle, start, submit
-from tui.app import WargameApp
+from tui.app import WargameApp, run_app
 from tui.dialogs import ConfirmScreen, HandoverScreen
 from tui.start import StartScreen
-from wargame import Game, Journal, load_scenario
+from wargame import Game, Journal, JournalError, load_scenario
 from wargame.errors import OutputError
 from wargame.files import SaveLock
 
@@ -158,6 +159,12 @@ def test_play_resume_on_a_save_in_use_is_a_clear_error(tmp_path):
     assert result.returncode == 1
     assert "in use by another game" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_resuming_a_save_that_does_not_exist_is_a_journal_error(tmp_path):
+    """The documented class for a save that cannot be read, as ``Journal.load`` raises."""
+    with pytest.raises(JournalError, match="no such save file"):
+        run_app(None, 0, str(tmp_path / "new.jsonl"), str(tmp_path / "missing.jsonl"))
 
 
 # ---- saying what happened when saving fails ----------------------------------------------------
