@@ -24,12 +24,14 @@ async def type_path(app, pilot, text: str) -> None:
 
 
 @run_async
-async def test_start_uses_the_typed_scenario_file_without_enter(tmp_path):
+async def test_start_uses_the_typed_scenario_file_without_enter(
+        tmp_path, monkeypatch):
     (tmp_path / "mine.yaml").write_text(TINY)
+    monkeypatch.chdir(tmp_path)  # a short relative path: fewer keys to type
     app = WargameApp("escalation-ladder", save=tmp_path / "s.jsonl")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await type_path(app, pilot, str(tmp_path / "mine.yaml"))
+        await type_path(app, pilot, "mine.yaml")
         await pilot.click("#start-button")
         await settle(app, pilot)
         assert isinstance(app.screen, HandoverScreen)
@@ -38,37 +40,41 @@ async def test_start_uses_the_typed_scenario_file_without_enter(tmp_path):
 
 
 @run_async
-async def test_a_missing_or_invalid_typed_scenario_is_said_and_nothing_starts(tmp_path):
+async def test_a_missing_or_invalid_typed_scenario_is_said_and_nothing_starts(
+        tmp_path, monkeypatch):
     (tmp_path / "bad.yaml").write_text(TINY.replace("horizon_weeks: 12", "horizon_weeks: soon"))
+    monkeypatch.chdir(tmp_path)  # a short relative path: fewer keys to type
     app = WargameApp("escalation-ladder", save=tmp_path / "s.jsonl")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await type_path(app, pilot, str(tmp_path / "nope.yaml"))
+        await type_path(app, pilot, "nope.yaml")
         await pilot.press("ctrl+g")  # the footer's key starts too
         await settle(app, pilot)
         assert isinstance(app.screen, StartScreen) and app.session is None
-        assert error_text(app) == f"{tmp_path / 'nope.yaml'}: file not found"
+        assert error_text(app) == "nope.yaml: file not found"
         assert app.focused is app.screen.query_one("#scenario-file")  # the field to change
-        await type_path(app, pilot, str(tmp_path / "bad.yaml"))
+        await type_path(app, pilot, "bad.yaml")
         await pilot.click("#start-button")
         await settle(app, pilot)
         assert isinstance(app.screen, StartScreen) and app.session is None
-        assert error_text(app) == (f"{tmp_path / 'bad.yaml'}:5: meta.horizon_weeks: must be a "
+        assert error_text(app) == ("bad.yaml:5: meta.horizon_weeks: must be a "
                                    "number (got 'soon')")
         assert not (tmp_path / "s.jsonl").exists()  # nothing was started, nothing saved
 
 
 @run_async
-async def test_a_typed_scenario_with_other_teams_shows_its_seats_before_starting(tmp_path):
+async def test_a_typed_scenario_with_other_teams_shows_its_seats_before_starting(
+        tmp_path, monkeypatch):
     """The seats ticked were another scenario's: list the typed one's and let the person
     choose, rather than start a game with seats they never saw."""
     other = TINY.replace("  us:\n    name: United States", "  red:\n    name: Red").replace(
         "  cn:\n    name: China", "  blue:\n    name: Blue").replace("[us]", "[red]")
     (tmp_path / "other.yaml").write_text(other)
+    monkeypatch.chdir(tmp_path)  # a short relative path: fewer keys to type
     app = WargameApp("escalation-ladder", save=tmp_path / "s.jsonl")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await type_path(app, pilot, str(tmp_path / "other.yaml"))
+        await type_path(app, pilot, "other.yaml")
         await pilot.click("#start-button")
         await settle(app, pilot)
         assert isinstance(app.screen, StartScreen) and app.session is None
@@ -83,14 +89,16 @@ async def test_a_typed_scenario_with_other_teams_shows_its_seats_before_starting
 
 
 @run_async
-async def test_tabbing_out_of_the_scenario_field_lists_the_typed_scenarios_seats(tmp_path):
+async def test_tabbing_out_of_the_scenario_field_lists_the_typed_scenarios_seats(
+        tmp_path, monkeypatch):
     other = TINY.replace("  us:\n    name: United States", "  red:\n    name: Red").replace(
         "[us]", "[red]")
     (tmp_path / "other.yaml").write_text(other)
+    monkeypatch.chdir(tmp_path)  # a short relative path: fewer keys to type
     app = WargameApp("escalation-ladder", save=tmp_path / "s.jsonl")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await type_path(app, pilot, str(tmp_path / "other.yaml"))
+        await type_path(app, pilot, "other.yaml")
         await pilot.press("tab")
         await settle(app, pilot)
         assert [box.id for box in app.screen.query(Checkbox)] == ["seat-red", "seat-cn"]
