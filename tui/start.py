@@ -62,9 +62,11 @@ class StartScreen(Screen[None]):
             yield Label("Seats played by people (the others follow their doctrines)")
             yield Vertical(id="seats")
             yield Label("Seed")
-            yield Input(value=str(self.seed), type="integer", id="seed", compact=True)
+            # select_on_focus off: a key typed on arrival adds to the value, not replaces it
+            yield Input(value=str(self.seed), type="integer", id="seed", compact=True,
+                        select_on_focus=False)
             yield Label("Save file (autosaved every turn and every facilitator action)")
-            yield Input(value=str(self.save), id="save", compact=True)
+            yield Input(value=str(self.save), id="save", compact=True, select_on_focus=False)
             yield Static("", id="start-error", classes="error")
             yield Button("Start the game", id="start-button", variant="primary", compact=True)
         yield Footer()
@@ -109,6 +111,18 @@ class StartScreen(Screen[None]):
         if self._choice() != self.loaded:
             await self.load_choice()
 
+    async def on_key(self, event: events.Key) -> None:
+        """Tab out of the file field loads what was typed before the focus moves, so it moves
+        to the first seat listed (the next field), not past seats that appear only after the
+        blur (a person's next Space then ticked nothing and landed in the save field)."""
+        field = self.query_one("#scenario-file", Input)
+        if event.key == "tab" and self.focused is field and self._choice() != self.loaded:
+            event.stop()
+            event.prevent_default()
+            await self.load_choice()
+            if self.focused is field:
+                self.focus_next()
+
     @on(events.DescendantFocus, "#seats Checkbox")
     @on(Checkbox.Changed, "#seats Checkbox")
     def _seats_seen(self) -> None:
@@ -132,12 +146,12 @@ class StartScreen(Screen[None]):
         self.loaded = choice
         self.scenario = None
         if not choice:
-            await seats.remove_children()
+            await self._no_seats(seats)
             return
         try:
             self.scenario = Session.load(self.root.scenario(choice))
         except WargameError as exc:
-            await seats.remove_children()
+            await self._no_seats(seats)
             error.update(str(exc))
             self.query_one("#scenario-info", Static).update("")
             return
@@ -161,6 +175,13 @@ class StartScreen(Screen[None]):
         self.shown_teams = ids
         if lost_focus or self.focused is None:  # the seat it was on is gone: the first one
             self.query_one("#seats Checkbox").focus()
+
+    @staticmethod
+    async def _no_seats(seats: Vertical) -> None:
+        """The seats' heading is not left over nothing: a line says why no seat is listed."""
+        await seats.remove_children()
+        await seats.mount(Static("No seats until a scenario that loads is named.",
+                                 id="no-seats"))
 
     @on(Button.Pressed, "#start-button")
     async def _pressed(self) -> None:

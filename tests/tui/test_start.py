@@ -103,3 +103,56 @@ async def test_tabbing_out_of_the_scenario_field_lists_the_typed_scenarios_seats
         await settle(app, pilot)
         assert [box.id for box in app.screen.query(Checkbox)] == ["seat-red", "seat-cn"]
         assert "Tiny" in str(app.screen.query_one("#scenario-info").render())
+
+
+@run_async
+async def test_tab_out_of_the_scenario_field_lands_on_the_seats_it_lists(tmp_path, monkeypatch):
+    """A person types a shipped name in the file field and presses Tab: the focus is on the
+    first seat (the next field in order), not on Seed past the seats that appeared meanwhile;
+    Space then ticks that seat, and a Space typed in the save field adds to its path."""
+    (tmp_path / "other.yaml").write_text(TINY.replace("  us:\n    name: United States",
+                                                      "  red:\n    name: Red").replace(
+        "[us]", "[red]"))
+    monkeypatch.chdir(tmp_path)
+    app = WargameApp(None, save=tmp_path / "s.jsonl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        for typed, seats in (("nope", []), ("escalation-ladder", ["seat-us", "seat-cn"]),
+                             ("other.yaml", ["seat-red", "seat-cn"])):
+            await type_path(app, pilot, typed)
+            await pilot.press("tab")
+            await settle(app, pilot)
+            assert [box.id for box in app.screen.query(Checkbox)] == seats
+            assert app.focused is not None
+            assert app.focused.id == (seats[0] if seats else "seed"), typed
+        ticked = app.screen.query_one("#seat-red", Checkbox).value
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert app.screen.query_one("#seat-red", Checkbox).value is not ticked
+        await pilot.press("tab", "tab", "tab")  # seat-cn, seed, save
+        save = app.screen.query_one("#save", Input)
+        assert app.focused is save
+        await pilot.press("space")
+        assert save.value == f"{tmp_path / 's.jsonl'} "  # added to, not replaced
+
+
+@run_async
+async def test_a_scenario_that_does_not_load_says_there_are_no_seats(tmp_path, monkeypatch):
+    """The seats' heading is not left with nothing under it: a line says why there are none,
+    and goes once a scenario loads."""
+    monkeypatch.chdir(tmp_path)
+    app = WargameApp("escalation-ladder", save=tmp_path / "s.jsonl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert not app.screen.query("#no-seats")
+        await type_path(app, pilot, "nope.yaml")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert not app.screen.query(Checkbox)
+        note = app.screen.query_one("#seats #no-seats")
+        assert "no seats" in str(note.render()).lower()
+        await type_path(app, pilot, "escalation-ladder")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert not app.screen.query("#no-seats")
+        assert [box.id for box in app.screen.query(Checkbox)] == ["seat-us", "seat-cn"]
