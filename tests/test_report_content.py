@@ -128,7 +128,7 @@ def test_outcomes_are_shown_by_their_label_not_their_id(game):
     outcomes = _section(md, "## Outcomes", "## Timeline")
     assert "| Chip stock, at the end (bn USD) | 0 |" in outcomes
     assert "| Strait tension, highest (index) | 0.82 |" in outcomes
-    assert "| drawdown events (count a run) | 3 |" in outcomes
+    assert "| drawdown events (count per run) | 3 |" in outcomes
     for name in game.outcomes():
         assert f"| {name} |" not in outcomes
     page = html_report(game)
@@ -186,3 +186,126 @@ def test_an_overridden_indicator_is_charted_with_the_override_marked(game):
     row = next(line for line in indicators.splitlines()
                if line.startswith("| Pressure on the strait"))
     assert "overridden" in row and "f1" in row
+
+
+# ---- a played game of the escalation ladder -----------------------------------------------------
+# The players (us) signal, take back a tightening, and the white cell moves for China, raises an
+# event and sets tension to float noise; the script moves for the US at week 10 (inject 2, a
+# lagged tighten_controls) and China's doctrine patrols after strait incidents.
+
+@pytest.fixture(scope="module")
+def ladder() -> Game:
+    from wargame import load_scenario
+
+    game = Game(load_scenario("escalation-ladder"), seed=3, human_teams=["us"])
+    game.submit({"team": "us", "kind": "signal_resolve", "params": {"clarity": "clear"}})
+    game.withdraw(game.submit({"team": "us", "kind": "tighten_controls",
+                               "params": {"levels": 3}}).id)
+    game.advance()
+    game.advance()
+    game.inject_move({"team": "cn", "kind": "strait_patrol"}, "a patrol to test the US")
+    game.inject_event({"kind": "chip_breakthrough", "actor": "cn",
+                       "description": "US chip R&D funded by sales &copy; <b>x</b>"},
+                      "what if R&D pays off")
+    game.override("tension", 1e-14, "calm the strait")
+    game.run(24)
+    return game
+
+
+def _move_of(game: Game, cause_kind: str) -> str:
+    """The id of the first move the game made for a team with a cause of this kind."""
+    return next(event.data["move"] for event in game.events()
+                if event.cause.kind == cause_kind and "move" in event.data)
+
+
+def test_moves_made_for_a_team_are_listed_with_who_made_them_apart_from_its_decisions(ladder):
+    scripted, white, doctrine = (_move_of(ladder, kind)
+                                 for kind in ("inject", "facilitator", "rule"))
+    md = _unescape(markdown_report(ladder))
+    decisions = _section(md, "## Decisions by team", "## Facilitator actions")
+    us, cn = _section(decisions, "### United States", "### China"), \
+        decisions[decisions.index("### China"):]
+    assert "No moves." not in us
+    players, made_for = us.split("Made for the team", 1)
+    assert "signal_resolve" in players and "tighten_controls" not in players.split(
+        "Withdrawn")[0]
+    row = next(line for line in made_for.splitlines() if f"| {scripted} |" in line)
+    assert "tighten_controls" in row and "levels=1" in row and "inject 2" in row
+    row = next(line for line in cn.splitlines() if f"| {white} |" in line)
+    assert "strait_patrol" in row and "white cell" in row and "f1" in row \
+        and "a patrol to test the US" in row
+    row = next(line for line in cn.splitlines() if f"| {doctrine} |" in line)
+    assert "doctrine (cn_patrols)" in row
+    page = html_report(ladder)
+    decisions = _section(page, "<h2>Decisions by team</h2>", "<h2>Facilitator actions</h2>")
+    us = _section(decisions, "United States", "China")
+    assert f"<td>{scripted}</td>" in us and "inject 2" in us
+    assert "a patrol to test the US" in decisions[decisions.index("China"):]
+
+
+def test_scripted_causes_read_as_the_script_not_an_index(ladder):
+    scripted = _move_of(ladder, "inject")
+    for text in (markdown_report(ladder), html_report(ladder)):
+        text = _unescape(text)
+        assert "inject #" not in text
+        assert "scripted (inject 1: chip_breakthrough)" in text           # an event inject
+        assert "scripted (inject 2: tighten_controls, levels=1)" in text  # a move inject
+        assert f"move {scripted} (scripted, inject 2)" in text  # its later stages and effect
+
+
+def test_markdown_has_no_html_entities_and_still_renders_the_text_as_written(ladder):
+    from markdown_it import MarkdownIt
+
+    md = markdown_report(ladder)
+    assert "&amp;" not in md and "&lt;" not in md and "US chip R&D funded by sales" in md
+    rendered = MarkdownIt("commonmark").enable("table").render(md)
+    assert "US chip R&amp;D funded by sales &amp;copy; &lt;b&gt;x&lt;/b&gt;" in rendered
+    assert "<b>" not in rendered and "©" not in rendered
+
+
+def test_count_outcomes_read_naturally(ladder):
+    md = _unescape(markdown_report(ladder))
+    assert "count a run" not in md + html_report(ladder)
+    assert "| crisis threshold events (count per run) |" in md
+
+
+def test_every_cell_of_the_facilitator_table_is_escaped_alike(ladder):
+    md = markdown_report(ladder)
+    actions = _section(md, "## Facilitator actions", "## Indicators")
+    assert "| inject\\_move |" in actions and "| inject\\_event |" in actions
+    assert "inject_move" not in actions and "inject_event" not in actions
+
+
+def test_the_facilitator_table_shows_numbers_as_the_indicators_table_does(ladder):
+    md = _unescape(markdown_report(ladder))
+    actions = _section(md, "## Facilitator actions", "## Indicators")
+    assert "indicator=tension, value=0 |" in actions
+    assert "set to 0 in week 8" in md[md.index("## Indicators"):]
+    for text in (md, html_report(ladder)):
+        assert "1e-14" not in text
+
+
+def test_seats_are_listed_by_team_name(ladder):
+    md = markdown_report(ladder)
+    assert "- **Seats played by people**: United States\n" in md
+    assert "- **Automated teams**: China\n" in md
+    page = html_report(ladder)
+    assert "<b>Seats played by people</b>: United States." in page
+    assert "<b>Automated teams</b>: China." in page
+
+
+def test_the_command_and_the_ui_name_the_report_file_alike(ladder, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from wargame import report
+
+    assert report.report_path(Path("games/g1.jsonl"), "md") == Path("games/g1.report.md")
+    assert report.report_path(Path("g1.jsonl"), "html") == Path("g1.report.html")
+    save = tmp_path / "g1.jsonl"
+    ladder.journal.save(save)
+    done = subprocess.run([sys.executable, "-m", "wargame", "report", "g1.jsonl"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "g1.report.md").exists() and not (tmp_path / "g1.md").exists()

@@ -68,26 +68,89 @@ def _not_played(game: Game) -> set[str]:
 
 
 def _decisions(game: Game) -> dict[str, list[dict[str, Any]]]:
-    """Each team's moves that were played: those its players submitted and did not withdraw,
-    and those its doctrine made."""
+    """Each team's own decisions: the moves its players submitted and did not withdraw."""
     by_team: dict[str, list[dict[str, Any]]] = {team: [] for team in game.teams}
-    humans = set(game.human_teams)
     not_played = _not_played(game)
     for record in game.journal.records:
         if record.get("record") == "move" and record["id"] not in not_played:
             by_team[record["team"]].append({
-                "turn": record["turn"], "week": record["week"], "kind": record["kind"],
-                "params": record.get("params", {}), "by": "players"})
-    for event in game.events():
-        kind = event.kind.removesuffix(".announced")  # a lagged move is decided when announced
-        if event.cause.kind == "rule" and event.actor in by_team and event.actor not in humans \
-                and "move" in event.data and "." not in kind:
-            by_team[event.actor].append({
-                "turn": event.turn, "week": event.week, "kind": kind,
-                "params": event.data.get("params", {}), "by": f"doctrine ({event.cause.ref})"})
+                "id": record["id"], "turn": record["turn"], "week": record["week"],
+                "kind": record["kind"], "params": record.get("params", {})})
     for moves in by_team.values():
         moves.sort(key=lambda move: move["week"])
     return by_team
+
+
+_MAKERS = ("inject", "rule", "facilitator")
+"""The causes of a move its team's players did not make: the scenario's script, a doctrine
+rule, the white cell's ``inject_move``."""
+
+
+def _inject_number(ref: str) -> int | None:
+    """An inject's index in the scenario from a cause's ref (None for one that is not)."""
+    return int(ref) if ref.isdigit() else None
+
+
+def _made_for(game: Game) -> dict[str, dict[str, Any]]:
+    """The moves the game made for a team, by id: by the scenario's script (an inject), a
+    doctrine rule or the white cell (``inject_move``), each with who made it. A move is known
+    by its first event, which happens (or, for a lagged move, is announced) with that cause."""
+    rationales = {action["id"]: action.get("rationale", "") for action in _facilitator(game)}
+    seen: set[str] = set()
+    made: dict[str, dict[str, Any]] = {}
+    for event in game.events():
+        move = event.data.get("move") if isinstance(event.data, dict) else None
+        if not isinstance(move, str) or move in seen:
+            continue
+        seen.add(move)
+        cause = event.cause
+        if cause.kind not in _MAKERS or event.actor not in game.teams:
+            continue
+        if cause.kind == "inject":
+            number = _inject_number(cause.ref)
+            label = f"inject {number + 1 if number is not None else cause.ref}"
+            by, short = f"scripted ({label})", f"scripted, {label}"
+        elif cause.kind == "rule":
+            by, short = f"doctrine ({cause.ref})", f"doctrine, rule {cause.ref}"
+        else:
+            rationale = rationales.get(cause.ref, "")
+            by = f"white cell ({cause.ref}: {rationale})" if rationale else \
+                f"white cell ({cause.ref})"
+            short = f"white cell {cause.ref}"
+        made[move] = {"id": move, "team": event.actor, "turn": event.turn, "week": event.week,
+                      "kind": event.kind.split(".")[0], "params": event.data.get("params", {}),
+                      "by": by, "short": short}
+    return made
+
+
+def _made_for_teams(game: Game) -> dict[str, list[dict[str, Any]]]:
+    """``_made_for`` by team, in the order the moves were made."""
+    by_team: dict[str, list[dict[str, Any]]] = {team: [] for team in game.teams}
+    for move in _made_for(game).values():
+        by_team[move["team"]].append(move)
+    return by_team
+
+
+def _cause(game: Game, cause: Any, made: dict[str, dict[str, Any]]) -> str:
+    """Why an event happened, for a reader: a scripted inject by its number (from 1) and what
+    it does, a move the game made for a team with who made it ("move m4 (scripted, inject
+    2)"); the players' moves ("move m1") and every other cause as the engine names them."""
+    if cause.kind == "inject":
+        number = _inject_number(cause.ref)
+        injects = game.scenario.injects
+        if number is None or number >= len(injects):
+            return f"scripted (inject {cause.ref})"
+        inject = injects[number]
+        if inject.move is not None:
+            params = f", {_params(inject.move.params)}" if inject.move.params else ""
+            what = f"{inject.move.kind}{params}"
+        else:
+            assert inject.event is not None  # the schema requires one of the two
+            what = inject.event.kind
+        return f"scripted (inject {number + 1}: {what})"
+    if cause.kind == "move" and cause.ref in made:
+        return f"move {cause.ref} ({made[cause.ref]['short']})"
+    return str(cause)
 
 
 def _unplayed(game: Game) -> dict[str, list[dict[str, Any]]]:
@@ -111,8 +174,29 @@ def _facilitator(game: Game) -> list[dict[str, Any]]:
     return [record for record in game.journal.records if record.get("record") == "facilitator"]
 
 
-def _params(params: dict[str, Any]) -> str:
-    return ", ".join(f"{key}={value}" for key, value in params.items()) or "-"
+def _params(params: dict[str, Any], scale: float = 1.0) -> str:
+    """``key=value, ...``: numbers as the report shows them (``_shown``, at ``scale``), a
+    nested mapping in parentheses (an empty one left out), "-" for none."""
+    def value_text(value: Any) -> str:
+        if isinstance(value, dict):
+            return f"({_params(value, scale)})"
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return _shown(float(value), scale)
+        return str(value)
+
+    return ", ".join(f"{key}={value_text(value)}" for key, value in params.items()
+                     if value != {}) or "-"
+
+
+def _detail(game: Game, action: dict[str, Any]) -> str:
+    """A white-cell action's detail; an override's value at its indicator's scale, as the
+    indicators table shows it."""
+    detail = action.get("detail", {})
+    return _params(detail, _scale(game, detail.get("indicator")))
+
+
+def _team_names(game: Game, teams: Any) -> str:
+    return ", ".join(game.scenario.teams[team].name for team in teams)
 
 
 def _economic_losses(game: Game) -> tuple[str, str, list[str], list[list[str]]] | None:
@@ -205,6 +289,22 @@ def _override_note(game: Game, action: dict[str, Any], scale: float) -> str:
             f"{action['week']:g} ({game.date_of(action['week']).isoformat()})")
 
 
+def _automated(game: Game) -> list[str]:
+    return [team for team in game.teams if team not in game.human_teams]
+
+
+_DECIDED = "Decisions of its players:"
+_NOT_DECIDED = "Its players made no moves."
+_AUTOMATED = "An automated team (no players)."
+
+
+def _made_heading(human: bool) -> str:
+    """Above the moves the game made for a team: who makes them, and for a team played by
+    people that they are not its players' decisions."""
+    return ("Made for the team by the scenario's script, its doctrine or the white cell"
+            + (" (not its players' decisions):" if human else ":"))
+
+
 # ---- Markdown ---------------------------------------------------------------------------------
 
 def markdown_report(game: Game) -> str:
@@ -216,9 +316,10 @@ def markdown_report(game: Game) -> str:
     out += [
         f"- **Played**: {game.turn} turns, weeks 0–{game.week:g} "
         f"({meta.start.isoformat()} to {game.date.isoformat()}); seed {game.seed}",
-        f"- **Seats played by people**: {', '.join(game.human_teams) or 'none (doctrines only)'}",
+        f"- **Seats played by people**: "
+        f"{_md(_team_names(game, game.human_teams)) or 'none (doctrines only)'}",
         f"- **Automated teams**: "
-        f"{', '.join(t for t in game.teams if t not in game.human_teams) or 'none'}",
+        f"{_md(_team_names(game, _automated(game))) or 'none'}",
     ]
     if meta.sources:
         out += ["- **Sources**:", *(f"  - {_md(source)}" for source in meta.sources)]
@@ -232,6 +333,7 @@ def markdown_report(game: Game) -> str:
         # a region's name is the world file's text (escaped); the numbers are ours
         out += ["| " + " | ".join([_md(row[0]), *row[1:]]) + " |" for row in rows]
     out += ["", "## Timeline", ""]
+    made = _made_for(game)
     for turn, events in _events_by_turn(game).items():
         began = game.date_of((turn - 1) * meta.turn_weeks).isoformat()
         out += [f"### Turn {turn} (from {began})", "",
@@ -240,30 +342,42 @@ def markdown_report(game: Game) -> str:
         for event in events:
             out.append(f"| {event.week:.1f} | {game.date_of(event.week).isoformat()} | "
                        f"{_md(event.actor or '-')} | {_md(event.kind)} | "
-                       f"{_md(event.description)} | {_md(event.cause)} |")
+                       f"{_md(event.description)} | {_md(_cause(game, event.cause, made))} |")
         out.append("")
     out += ["## Decisions by team", ""]
     unplayed = _unplayed(game)
+    made_for = _made_for_teams(game)
     for team, moves in _decisions(game).items():
         out += [f"### {_md(scenario.teams[team].name)} ({_md(team)})", ""]
-        if not moves:
-            out += ["No moves.", ""]
+        human = team in game.human_teams
+        if human:
+            out += ([_DECIDED, "", "| turn | week | move | parameters | id |",
+                     "|---|---|---|---|---|",
+                     *(f"| {m['turn']} | {m['week']:.1f} | {_md(m['kind'])} | "
+                       f"{_md(_params(m['params']))} | {_md(m['id'])} |" for m in moves), ""]
+                    if moves else [_NOT_DECIDED, ""])
         else:
-            out += ["| turn | week | move | parameters | made by |", "|---|---|---|---|---|"]
+            out += [_AUTOMATED, ""]
+        if made_for[team]:
+            out += [_made_heading(human), "", "| turn | week | move | parameters | id | made by |",
+                    "|---|---|---|---|---|---|"]
             out += [f"| {m['turn']} | {m['week']:.1f} | {_md(m['kind'])} | "
-                    f"{_md(_params(m['params']))} | {_md(m['by'])} |" for m in moves]
+                    f"{_md(_params(m['params']))} | {_md(m['id'])} | {_md(m['by'])} |"
+                    for m in made_for[team]]
             out.append("")
+        elif not human:
+            out += ["No moves.", ""]
         if unplayed[team]:
             out += ["Withdrawn or not played (not decisions):", ""]
-            out += [f"- {m['id']}, turn {m['turn']}: {_md(m['kind'])} "
+            out += [f"- {_md(m['id'])}, turn {m['turn']}: {_md(m['kind'])} "
                     f"({_md(_params(m['params']))}), {m['what']}" for m in unplayed[team]]
             out.append("")
     out += ["## Facilitator actions", ""]
     actions = _facilitator(game)
     if actions:
         out += ["| id | turn | week | action | detail | rationale |", "|---|---|---|---|---|---|"]
-        out += [f"| {a['id']} | {a['turn']} | {a['week']:.1f} | {a['action']} | "
-                f"{_md(_params(a.get('detail', {})))} | {_md(a.get('rationale', ''))} |"
+        out += [f"| {_md(a['id'])} | {a['turn']} | {a['week']:.1f} | {_md(a['action'])} | "
+                f"{_md(_detail(game, a))} | {_md(a.get('rationale', ''))} |"
                 for a in actions]
     else:
         out.append("None: the game ran as the scenario and the players made it.")
@@ -287,15 +401,19 @@ def markdown_report(game: Game) -> str:
 
 _NUMBERED = re.compile(r"\d+[.)]")
 _MD_SPECIAL = str.maketrans({character: "\\" + character for character in "\\`*_[]|~!#"}
-                            | {"<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "})
+                            | {"<": "\\<", ">": "\\>", "\n": " ", "\r": " "})
+_ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+"""An ``&`` that would start an HTML entity in Markdown (``&copy;``): escaped, every other
+``&`` left as written ("R&D")."""
 
 
 def _md(text: object) -> str:
     """Text from a scenario or a journal as Markdown that shows it and does nothing else: no
     raw HTML, no link or image (a scenario is someone else's data, and an image URL in a report
     would call home when the report is opened), no emphasis or table breaks. Markdown's own
-    escapes (backslash, entities) keep every character visible as written."""
-    escaped = str(text).translate(_MD_SPECIAL)
+    escapes (a backslash, never an HTML entity: the Markdown is read as text too) keep every
+    character visible as written."""
+    escaped = _ENTITY.sub(r"\\&", str(text).translate(_MD_SPECIAL))
     if escaped[:1] in ("-", "+", "="):  # would start a list or underline a heading
         return "\\" + escaped
     numbered = _NUMBERED.match(escaped)  # "1. " or "1) " would start a numbered list
@@ -464,7 +582,8 @@ def html_report(game: Game) -> str:
     parts.append(
         f"<p><b>Played</b>: {game.turn} turns, weeks 0–{game.week:g} "
         f"({meta.start.isoformat()} to {game.date.isoformat()}), seed {game.seed}. "
-        f"<b>Seats played by people</b>: {e(', '.join(game.human_teams) or 'none')}.</p>")
+        f"<b>Seats played by people</b>: {e(_team_names(game, game.human_teams) or 'none')}. "
+        f"<b>Automated teams</b>: {e(_team_names(game, _automated(game)) or 'none')}.</p>")
     if meta.sources:
         parts.append("<p><b>Sources</b></p><ul>" + "".join(
             f"<li>{e(source)}</li>" for source in meta.sources) + "</ul>")
@@ -484,18 +603,34 @@ def html_report(game: Game) -> str:
         parts.append(f"<figure>{_svg_chart(game, name)}"
                      f"<figcaption>{e(label)} ({e(name)}){marked}</figcaption></figure>")
     parts.append("</div><h2>Timeline</h2>")
+    made = _made_for(game)
     for turn, events in _events_by_turn(game).items():
         parts.append(f"<h3>Turn {turn}</h3>" + _table(
             ["week", "date", "actor", "event", "what happened", "cause"],
             [[f"{ev.week:.1f}", game.date_of(ev.week).isoformat(), ev.actor or "-", ev.kind,
-              ev.description, str(ev.cause)] for ev in events]))
+              ev.description, _cause(game, ev.cause, made)] for ev in events]))
     parts.append("<h2>Decisions by team</h2>")
     unplayed = _unplayed(game)
+    made_for = _made_for_teams(game)
     for team, moves in _decisions(game).items():
-        parts.append(f"<h3>{e(scenario.teams[team].name)} ({e(team)})</h3>" + (_table(
-            ["turn", "week", "move", "parameters", "made by"],
-            [[m["turn"], f"{m['week']:.1f}", m["kind"], _params(m["params"]), m["by"]]
-             for m in moves]) if moves else "<p>No moves.</p>"))
+        parts.append(f"<h3>{e(scenario.teams[team].name)} ({e(team)})</h3>")
+        human = team in game.human_teams
+        if not human:
+            parts.append(f"<p>{e(_AUTOMATED)}</p>")
+        elif moves:
+            parts.append(f"<p>{e(_DECIDED)}</p>" + _table(
+                ["turn", "week", "move", "parameters", "id"],
+                [[m["turn"], f"{m['week']:.1f}", m["kind"], _params(m["params"]), m["id"]]
+                 for m in moves]))
+        else:
+            parts.append(f"<p>{e(_NOT_DECIDED)}</p>")
+        if made_for[team]:
+            parts.append(f"<p>{e(_made_heading(human))}</p>" + _table(
+                ["turn", "week", "move", "parameters", "id", "made by"],
+                [[m["turn"], f"{m['week']:.1f}", m["kind"], _params(m["params"]), m["id"],
+                  m["by"]] for m in made_for[team]]))
+        elif not human:
+            parts.append("<p>No moves.</p>")
         if unplayed[team]:
             parts.append("<p>Withdrawn or not played (not decisions):</p>" + _table(
                 ["id", "turn", "move", "parameters", "what happened"],
@@ -504,11 +639,20 @@ def html_report(game: Game) -> str:
     actions = _facilitator(game)
     parts.append("<h2>Facilitator actions</h2>" + (_table(
         ["id", "turn", "week", "action", "detail", "rationale"],
-        [[a["id"], a["turn"], f"{a['week']:.1f}", a["action"], _params(a.get("detail", {})),
+        [[a["id"], a["turn"], f"{a['week']:.1f}", a["action"], _detail(game, a),
           a.get("rationale", "")] for a in actions]) if actions else
         "<p>None: the game ran as the scenario and the players made it.</p>"))
     parts.append("</body></html>\n")
     return "".join(parts)
+
+
+def report_path(save: Path | str, fmt: str = "md") -> Path:
+    """Where a save's after-action report goes unless told otherwise, for ``wargame report``
+    and the UI's ctrl+r alike: beside the save, its suffix replaced (``games/g1.jsonl`` ->
+    ``games/g1.report.md`` or ``games/g1.report.html``), a name no save has."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}")
+    return Path(save).with_suffix(f".report.{fmt}")
 
 
 def after_action_report(game: Game, fmt: str = "md") -> str:
@@ -526,7 +670,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("save", metavar="SAVE", help="a game's journal (a save file)")
     parser.add_argument("--format", choices=FORMATS, default="md")
     parser.add_argument("-o", "--output", metavar="FILE",
-                        help="write here (default: SAVE with .md or .html)")
+                        help="write here (default: beside SAVE, SAVE.report.md or "
+                             "SAVE.report.html, as the UI's ctrl+r names it)")
     parser.add_argument("--force", action="store_true",
                         help="replace an existing file that is not a report (never the save)")
     parser.set_defaults(func=cmd_report)
@@ -535,7 +680,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     if not Path(args.save).name:
         raise JournalError(f"SAVE: give the path of a saved game's journal (got {args.save!r})")
-    output = Path(args.output) if args.output else Path(args.save).with_suffix(f".{args.format}")
+    output = Path(args.output) if args.output else report_path(args.save, args.format)
     check_output(output, inputs=[args.save], force=args.force, ours=is_report,
                  what="after-action report")
     game = Game.replay(Journal.load(args.save), verify=True)

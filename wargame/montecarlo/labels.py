@@ -90,7 +90,7 @@ def outcome_label(scenario: Scenario, name: str) -> str:
         unit = measured.unit if measured else ""
         return _with_unit(f"{display}, {STAT_WORDS[spec.stat]}", unit)
     if spec.stat == "count":
-        return f"{spec.event.replace('_', ' ')} events (count a run)"
+        return f"{spec.event.replace('_', ' ')} events (count per run)"
     return f"first {spec.event.replace('_', ' ')} (week)"
 
 
