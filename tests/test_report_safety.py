@@ -94,19 +94,20 @@ def test_the_report_never_overwrites_its_save(save: Path, tmp_path: Path):
         assert "is the input" in done.stderr and "Traceback" not in done.stderr
         done = wargame("report", str(save), *args, "--force", cwd=tmp_path)
         assert done.returncode == 1  # not even with --force
-    named_md = tmp_path / "exercise.md"
-    named_md.write_bytes(before)  # a save whose name ends in .md: the default output is itself
-    done = wargame("report", str(named_md), cwd=tmp_path)
+    named_md = tmp_path / "exercise.report.md"
+    named_md.write_bytes(before)  # a save named like a report, -o naming it: still the input
+    done = wargame("report", str(named_md), "-o", str(named_md), cwd=tmp_path)
     assert done.returncode == 1 and "is the input" in done.stderr
-    named_html = tmp_path / "exercise.html"
+    named_html = tmp_path / "exercise.report.html"
     named_html.write_bytes(before)
-    done = wargame("report", str(named_html), "--format", "html", cwd=tmp_path)
+    done = wargame("report", str(named_html), "--format", "html", "-o", str(named_html),
+                   cwd=tmp_path)
     assert done.returncode == 1 and "is the input" in done.stderr
     assert save.read_bytes() == named_md.read_bytes() == named_html.read_bytes() == before
 
 
 def test_the_report_replaces_an_older_report_but_not_another_file(save: Path, tmp_path: Path):
-    report = tmp_path / "exercise.md"
+    report = tmp_path / "exercise.report.md"
     assert wargame("report", str(save), cwd=tmp_path).returncode == 0
     assert report.read_text(encoding="utf-8").startswith(MARKER + "\n# After-action report")
     assert wargame("report", str(save), cwd=tmp_path).returncode == 0  # ours: regenerated

@@ -36,7 +36,7 @@ def test_labels_name_indicators_and_outcomes_with_units(ladder_batches):
     assert labels.indicator("trade_openness") == "Trade openness (share)"
     assert labels.outcome("mean_openness") == "Trade openness, mean over the game (share)"
     assert labels.outcome("peak_tension") == "Strait tension, highest"
-    assert labels.outcome("crises") == "crisis threshold events (count a run)"
+    assert labels.outcome("crises") == "crisis threshold events (count per run)"
     assert labels.outcome("first_cut_off") == "first kill switch (week)"
 
 

@@ -254,7 +254,7 @@ def distributions_figure(batches: Sequence[Results], outcomes: Sequence[str] | N
             continue
         if name in shares or _binary(data):
             _share_panel(axes, batches, data)
-            what = labels.outcome(name).removesuffix(" (count a run)")
+            what = labels.outcome(name).removesuffix(" (count per run)")
             axes.set_title(_wrap(f"{what}: share of runs with at least one", 45), fontsize=9)
             axes.tick_params(labelsize=7)
             continue
