@@ -6,6 +6,8 @@ screen looked the same (a scroll container as a stop, a compact field's 5 % tint
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich.color import Color
 from rich.style import Style
 from textual.widgets import Footer, Select, TabbedContent
@@ -202,3 +204,63 @@ async def test_the_white_cells_form_tabs_have_no_invisible_tab_stop(tmp_path):
             containers = [w for w in pane.walk_children() if w.can_focus
                           and not w.id and type(w).__name__ == "VerticalScroll"]
             assert containers == [], tab
+
+
+async def focused_look(app, pilot, widget) -> tuple[list, list]:
+    """``widget`` drawn blurred, then focused."""
+    app.screen.set_focus(None)
+    await pilot.pause()
+    blurred = drawn(app, widget)
+    widget.focus()
+    await pilot.pause()
+    return blurred, drawn(app, widget)
+
+
+async def field_focus_colour(app, pilot, field: str):
+    """The background of the focused field ``field`` (of most of its cells: its text may be
+    selected, its cursor drawn)."""
+    _, look = await focused_look(app, pilot, app.screen.query_one(f"#{field}"))
+    return Counter(style.bgcolor for _, style in look).most_common(1)[0][0]
+
+
+async def assert_buttons_drawn_focused_as_a_field(app, pilot, buttons, field_colour) -> None:
+    """Each button focused is drawn as a focused field is: the accent background on every cell,
+    no reverse video (the default look, a terminal's reverse of the button's own colours: on a
+    primary or a plain button a person in tmux saw no change), and clearly unlike it blurred."""
+    accent = {field_colour}
+    for button_id in buttons:
+        blurred, focused = await focused_look(app, pilot, app.screen.query_one(f"#{button_id}"))
+        assert clearly_different(focused, blurred), button_id
+        assert {style.bgcolor for _, style in focused} == accent, (button_id, focused)
+        assert not any(style.reverse for _, style in focused), button_id
+
+
+@run_async
+async def test_every_button_of_a_seat_and_the_white_cells_turns_tab_shows_its_focus(tmp_path):
+    app = WargameApp("escalation-ladder", seed=1, save=tmp_path / "s.jsonl")
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot, seats=("us",))
+        await enter_seat(app, pilot, "us")
+        screen = app.screen
+        screen.query_one("#move-kind", Select).value = "tighten_controls"
+        await settle(app, pilot)
+        accent = await field_focus_colour(app, pilot, "param-levels")
+        await assert_buttons_drawn_focused_as_a_field(
+            app, pilot, ("submit", "withdraw", "end-turn"), accent)
+        await pilot.press("ctrl+w")
+        await settle(app, pilot)
+        await enter_seat(app, pilot, "white")
+        screen = app.screen
+        screen.set_focus(None)
+        screen.query_one(TabbedContent).active = "turns"
+        await settle(app, pilot)
+        ids = [widget.id for widget in await tab_stops(app, pilot)]
+        for button in ("step", "advance", "rollback", "report"):
+            assert button in ids, ids
+        await assert_buttons_drawn_focused_as_a_field(
+            app, pilot, ("step", "advance", "rollback", "report"), accent)
+        for tab, buttons in (("inject", ("fire",)), ("override", ("apply-override",))):
+            screen.set_focus(None)
+            screen.query_one(TabbedContent).active = tab
+            await settle(app, pilot)
+            await assert_buttons_drawn_focused_as_a_field(app, pilot, buttons, accent)
