@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 import time
 from collections.abc import Iterable, Sequence
@@ -33,7 +34,7 @@ from textual.widgets import (
 from tui.forms import FormError, param_widgets, read_params
 from tui.session import EventView, Snapshot
 from tui.typed import game_app
-from wargame.text import format_value, sparkline, table
+from wargame.text import format_value, sparkline
 
 
 def status_line(snapshot: Snapshot, title: str) -> str:
@@ -82,26 +83,6 @@ class TextPanel(Widget):
         return Text(self.text, no_wrap=True, overflow="ellipsis")
 
 
-def links_text(snapshot: Snapshot) -> str:
-    if not snapshot.links:
-        return "No restricted or cut links."
-    return "\n".join(table(((link.edge, link.status) for link in snapshot.links),
-                           ("supply link", "status")))
-
-
-def indicator_text(snapshot: Snapshot) -> str:
-    """The indicator panel as aligned text: one render per snapshot, however many rows.
-
-    A DataTable re-renders every visible cell when one changes; with sixty indicators that was
-    most of a turn's time on screen (benchmarks/tui_turn.py), and the panel needs no cursor.
-    Values are right-aligned (their header too), so digits of the same place line up."""
-    values = [format_value(view.value) for view in snapshot.indicators]
-    width = max([len("value"), *map(len, values)])
-    rows = [(view.label, value.rjust(width), view.unit, sparkline(view.history))
-            for view, value in zip(snapshot.indicators, values, strict=True)]
-    return "\n".join(table(rows, ("indicator", "value".rjust(width), "unit", "so far")))
-
-
 class Column(NamedTuple):
     """A column of a fitted table (``fill_fitted``)."""
 
@@ -119,6 +100,39 @@ REST_AT_LEAST = 16
 """The narrowest the ``rest`` column gets; below it the table scrolls sideways."""
 
 
+class _Wrapper(textwrap.TextWrapper):
+    """Breaks at spaces and after a hyphen or an underscore (an outcome's id wraps by its
+    words, ``china_value_`` / ``added_lost_bn``, not at an arbitrary letter)."""
+
+    wordsep_re = re.compile(r"(\s+|(?<=[_-])(?=[^\s_-]))")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text``'s lines wrapped to ``width`` (an empty line stays one line)."""
+    wrapper = _Wrapper(max(1, width))
+    return [piece for line in text.split("\n") for piece in (wrapper.wrap(line) or [""])]
+
+
+def fit_widths(columns: Sequence[Column], cells: Sequence[Sequence[str]], room: int,
+               gap: int, least: int = REST_AT_LEAST) -> list[int]:
+    """Each column's width so that the row fits in ``room`` (columns ``gap`` apart): the
+    widest of its cells and label, a ``most`` column capped when the widest do not fit, the
+    ``rest`` column the width left (at least ``least``). ``room`` <= 0 (not laid out yet): the
+    widest."""
+    natural = [max([len(column.label), *(len(line) for row in cells
+                                          for line in row[i].split("\n"))])
+               for i, column in enumerate(columns)]
+    fits = room <= 0 or sum(natural) + gap * (len(natural) - 1) <= room
+    widths = [min(width, column.most) if column.most and not fits else width
+              for width, column in zip(natural, columns, strict=True)]
+    if room > 0:
+        fixed = sum(width + gap for width, column in zip(widths, columns, strict=True)
+                    if not column.rest)
+        widths = [max(least, room - fixed) if column.rest else width
+                  for width, column in zip(widths, columns, strict=True)]
+    return widths
+
+
 def fill_fitted(table: DataTable, columns: Sequence[Column],
                 rows: Iterable[tuple[str, Sequence[str]]]) -> None:
     """Fill ``table`` so that every column fits in its width, the ``rest`` column wrapping.
@@ -128,17 +142,9 @@ def fill_fitted(table: DataTable, columns: Sequence[Column],
     looks. Each row is as tall as its most wrapped cell; the text is wrapped here, once, so the
     table measures nothing. ``rows`` are (key, cells)."""
     rows = list(rows)
-    natural = [max([len(column.label), *(len(line) for _, cells in rows
-                                          for line in cells[i].split("\n"))])
-               for i, column in enumerate(columns)]
-    widths = [min(width, column.most) if column.most else width
-              for width, column in zip(natural, columns, strict=True)]
-    room = table.content_region.width - 2  # a vertical scrollbar may come with the rows
-    if room > 0:
-        fixed = sum(width + 2 for width, column in zip(widths, columns, strict=True)
-                    if not column.rest)
-        widths = [max(REST_AT_LEAST, room - fixed - 2) if column.rest else width
-                  for width, column in zip(widths, columns, strict=True)]
+    # a vertical scrollbar may come with the rows; a cell has a space either side
+    widths = fit_widths(columns, [cells for _, cells in rows],
+                        table.content_region.width - 2 - 2, gap=2)
     table.clear(columns=True)
     for column, width in zip(columns, widths, strict=True):
         table.add_column(Text(column.label, justify="right" if column.right else "left"),
@@ -150,6 +156,107 @@ def fill_fitted(table: DataTable, columns: Sequence[Column],
         table.add_row(*(Text("\n".join(lines), justify="right" if column.right else "left")
                         for lines, column in zip(wrapped, columns, strict=True)),
                       key=key, height=max(len(lines) for lines in wrapped))
+
+
+def fit_lines(columns: Sequence[Column], rows: Sequence[Sequence[str]], room: int
+              ) -> list[str]:
+    """A text table (header, a rule, the rows) whose lines fit in ``room`` characters, as
+    ``fill_fitted`` fits a DataTable: the ``rest`` column (and a ``most`` one) wrapped, the
+    other cells on the row's first line."""
+    widths = fit_widths(columns, rows, room, gap=2)
+    if room > 0 and sum(widths) + 2 * (len(widths) - 1) > room:
+        # too narrow for columns (a side pane at 80 columns): each row's ``rest`` cell on
+        # lines of its own, the other cells under it, right-aligned
+        header = "  ".join(column.label for column in columns)
+        out = [header, "-" * min(room, len(header))]
+        for cells in rows:
+            rest = [cell for cell, column in zip(cells, columns, strict=True) if column.rest]
+            others = [cell for cell, column in zip(cells, columns, strict=True)
+                      if not column.rest]
+            out += [*(line for cell in rest for line in wrap(cell, room)),
+                    "  ".join(others).rjust(room)]
+        return out
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(cell.rjust(width) if column.right else cell.ljust(width)
+                         for cell, width, column in zip(cells, widths, columns, strict=True)
+                         ).rstrip()
+
+    out = [line([column.label for column in columns]), "  ".join("-" * w for w in widths)]
+    for cells in rows:
+        wrapped = [wrap(cell, width) for cell, width in zip(cells, widths, strict=True)]
+        out += [line([lines[i] if i < len(lines) else "" for lines in wrapped])
+                for i in range(max(map(len, wrapped)))]
+    return out
+
+
+class FitText(TextPanel):
+    """A text table (``fit_lines``) that fits the pane it is in, refitted when its width
+    changes: at 80 columns a long name wraps and the values beside it stay on screen.
+
+    Why not a ``FitTable``: see ``TextPanel`` (sixty indicators re-rendered every turn). Its
+    width: in a pane of ``width: auto`` the table's natural width (the pane is as wide as the
+    table, up to its ``max-width``), then no wider than the pane it was given."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._columns: tuple[Column, ...] = ()
+        self._rows: list[tuple[str, ...]] = []
+        self._empty = ""
+        self._fitted: dict[int, list[str]] = {}
+
+    def show(self, columns: Sequence[Column], rows: Iterable[Sequence[str]],
+             empty: str = "") -> None:
+        """The table of ``rows`` (``empty``, wrapped, when there is none)."""
+        self._columns, self._rows, self._empty = tuple(columns), [tuple(r) for r in rows], empty
+        self._fitted = {}
+        size = (len(self._lines_at(self.content_region.width)),
+                max(map(cell_len, self._lines_at(0))))
+        if size != (self._lines, self._width):
+            self._lines, self._width = size
+            self.refresh(layout=True)
+        else:
+            self.refresh()
+
+    def _lines_at(self, width: int) -> list[str]:
+        if width not in self._fitted:
+            if self._rows or not self._empty:
+                self._fitted[width] = fit_lines(self._columns, self._rows, width)
+            else:
+                self._fitted[width] = wrap(self._empty, width) if width > 0 else [self._empty]
+        return self._fitted[width]
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        # an auto-width pane measures its content with no width (Textual's optimal pass)
+        return self._width if container.width <= 0 else min(self._width, container.width)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines_at(width))
+
+    def render(self) -> Text:
+        return Text("\n".join(self._lines_at(self.content_region.width)), no_wrap=True,
+                    overflow="ellipsis")
+
+
+INDICATOR_COLUMNS = (Column("indicator", rest=True), Column("value", right=True),
+                     Column("unit", most=8), Column("so far"))
+"""Values are right-aligned (their header too), so digits of the same place line up."""
+
+
+def indicator_rows(snapshot: Snapshot) -> list[tuple[str, ...]]:
+    return [(view.label, format_value(view.value), view.unit, sparkline(view.history))
+            for view in snapshot.indicators]
+
+
+LINK_COLUMNS = (Column("supply link", rest=True), Column("status"))
+
+
+def show_situation(screen: Screen[Any], snapshot: Snapshot) -> None:
+    """The indicators and the supply links (a seat's Situation tab, the white cell's Truth)."""
+    screen.query_one("#indicators", FitText).show(INDICATOR_COLUMNS, indicator_rows(snapshot))
+    screen.query_one("#links", FitText).show(
+        LINK_COLUMNS, ((link.edge, link.status) for link in snapshot.links),
+        empty="No restricted or cut links.")
 
 
 class FitTable(DataTable):
@@ -246,10 +353,10 @@ class SeatScreen(EventLogScreen):
         with TabbedContent(initial="moves"):
             with TabPane("Situation", id="situation"), Horizontal():
                 with VerticalScroll(id="indicators-pane"):
-                    yield TextPanel(id="indicators")
+                    yield FitText(id="indicators")
                 with VerticalScroll(id="links-pane"):
                     yield Label("Supply network")
-                    yield TextPanel(id="links")
+                    yield FitText(id="links")
             with TabPane("Events", id="events-tab"):
                 yield Input(placeholder="search the events you have seen", id="event-search",
                             compact=True)
@@ -278,8 +385,7 @@ class SeatScreen(EventLogScreen):
         self.snapshot = snapshot
         self.rendered_at = time.perf_counter()  # when this screen last took a new snapshot
         self.query_one("#status", TextPanel).set_text(status_line(snapshot, self.seat_name))
-        self.query_one("#indicators", TextPanel).set_text(indicator_text(snapshot))
-        self.query_one("#links", TextPanel).set_text(links_text(snapshot))
+        show_situation(self, snapshot)
         self._show_events_if_visible()
         rows = []
         for move in snapshot.pending:
@@ -312,6 +418,7 @@ class SeatScreen(EventLogScreen):
         await container.mount_all(param_widgets(move, "param"))
 
     @on(Button.Pressed, "#submit")
+    @on(Input.Submitted, "#move-params Input")  # Enter in a parameter submits (checked again)
     def _submit(self) -> None:
         error = self.query_one("#move-error", Static)
         move = self._chosen_move()

@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import (
     Button,
-    DataTable,
     Footer,
     Input,
     Label,
@@ -22,12 +21,21 @@ from textual.widgets import (
     TabPane,
 )
 
-from tui.seat import EventLogScreen, TextPanel, indicator_text, links_text, status_line
+from tui.seat import (
+    Column,
+    EventLogScreen,
+    FitTable,
+    FitText,
+    TextPanel,
+    show_situation,
+    status_line,
+)
 from tui.session import IndicatorView, Snapshot
 from tui.typed import game_app
-from wargame.text import format_value, table
+from wargame.text import format_value
 
 CUSTOM = "__custom__"
+OUTCOME_COLUMNS = (Column("outcome", rest=True), Column("so far", right=True))
 
 
 def _unit(view: IndicatorView) -> str:
@@ -98,14 +106,14 @@ class WhiteCellScreen(EventLogScreen):
         with TabbedContent(initial="truth"):
             with TabPane("Truth", id="truth"), Horizontal():
                 with VerticalScroll(id="indicators-pane"):
-                    yield TextPanel(id="indicators")
+                    yield FitText(id="indicators")
                 with VerticalScroll(id="truth-side"):
-                    yield TextPanel(id="outcomes")
+                    yield FitText(id="outcomes")
                     yield Label("")
-                    yield TextPanel(id="links")
+                    yield FitText(id="links")
             with TabPane("Events", id="events-tab"):
                 yield Input(placeholder="search every event", id="event-search", compact=True)
-                yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
+                yield FitTable(id="events", cursor_type="row", zebra_stripes=True)
             with TabPane("Moves", id="moves-tab"), VerticalScroll():
                 yield Static("Every team's moves not yet in effect: submitted this turn (the "
                              "team may still withdraw them) or announced and in their lag.")
@@ -153,12 +161,11 @@ class WhiteCellScreen(EventLogScreen):
         self.snapshot = snapshot
         self.rendered_at = time.perf_counter()  # when this screen last took a new snapshot
         self.query_one("#status", TextPanel).set_text(status_line(snapshot, "White cell"))
-        self.query_one("#indicators", TextPanel).set_text(indicator_text(snapshot))
-        self.query_one("#links", TextPanel).set_text(links_text(snapshot))
+        show_situation(self, snapshot)
         self._show_events_if_visible()
-        self.query_one("#outcomes", TextPanel).set_text("\n".join(table(
-            ((name, format_value(value)) for name, value in snapshot.outcomes),
-            ("outcome", "so far"))))
+        # the id wraps (at its underscores) in the narrow side pane, the value stays in sight
+        self.query_one("#outcomes", FitText).show(
+            OUTCOME_COLUMNS, ((name, format_value(value)) for name, value in snapshot.outcomes))
         self.query_one("#pending-moves", Static).update(Text(pending_text(snapshot)))
         self._show_current()
 
@@ -179,6 +186,7 @@ class WhiteCellScreen(EventLogScreen):
         self.query_one(f"#{where}-error", Static).update(message)
 
     @on(Button.Pressed, "#fire")
+    @on(Input.Submitted, "#inject Input")  # Enter in a field fires (the form checked again)
     def _fire(self) -> None:
         kind = self.query_one("#inject-kind", Select).value
         description = self.query_one("#inject-description", Input).value.strip()
@@ -200,6 +208,7 @@ class WhiteCellScreen(EventLogScreen):
         game_app(self).inject_event(str(kind), description, rationale)
 
     @on(Button.Pressed, "#apply-override")
+    @on(Input.Submitted, "#override Input")
     def _override(self) -> None:
         indicator = self.query_one("#override-indicator", Select).value
         text = self.query_one("#override-value", Input).value.strip()
