@@ -16,7 +16,7 @@ def test_short_number_is_a_reading_at_a_glance():
     assert text.short_number(0.123456) == "0.1235"
     assert text.short_number(0.1 + 0.2) == "0.3"  # no float noise
     assert text.short_number(None) == "-"
-    assert text.short_number(123456.0) == "1.235e+05"
+    assert text.short_number(123456.0) == "123,456"  # in full, not 1.235e+05
 
 
 def test_amount_is_an_economic_quantity_in_a_table():
@@ -46,7 +46,7 @@ def test_echo_value_shows_a_value_as_its_author_wrote_it():
 
 def test_every_caller_uses_the_one_module():
     assert not hasattr(params, "format_value")  # one formatter a job, in wargame.text
-    assert text.format_value is text.short_number  # the UI's seat and white cell import this
+    assert not hasattr(text, "format_value")
     assert economy_cli.amount is text.amount and not hasattr(economy_cli, "_fmt")
     assert mechanisms_doc.exact_number is text.exact_number
     assert not hasattr(mechanisms_doc, "_fmt")
@@ -58,3 +58,12 @@ def test_a_refused_parameter_is_echoed_as_given():
         game.submit({"team": "us", "kind": "raise_level", "params": {"by": "x"}})
     with pytest.raises(wargame.MoveError, match=r"\(got 2\)"):
         game.submit({"team": "us", "kind": "raise_level", "params": {"by": 2.0}})
+
+
+def test_a_reading_shows_float_noise_as_zero_and_thousands_in_full():
+    """What the UI shows: a loss summed over regions that lost nothing (1.95e-12) reads 0."""
+    assert [text.short_number(v) for v in (1.95e-12, -2.054e-12, 0.0, 0.3)] == ["0", "0", "0",
+                                                                                 "0.3"]
+    assert text.short_number(12345.6) == "12,346" and text.short_number(-25000) == "-25,000"
+    assert text.short_number(1.5e-6) == "1.5e-06"  # small but meant: kept
+    assert text.short_number(float("inf")) == "inf" and text.short_number(None) == "-"

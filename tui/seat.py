@@ -34,7 +34,7 @@ from textual.widgets import (
 from tui.forms import FormError, param_widgets, read_params
 from tui.session import EventView, Snapshot
 from tui.typed import game_app
-from wargame.text import format_value, sparkline
+from wargame.text import short_number, sparkline
 
 
 def status_line(snapshot: Snapshot, title: str) -> str:
@@ -244,7 +244,7 @@ INDICATOR_COLUMNS = (Column("indicator", rest=True), Column("value", right=True)
 
 
 def indicator_rows(snapshot: Snapshot) -> list[tuple[str, ...]]:
-    return [(view.label, format_value(view.value), view.unit, sparkline(view.history))
+    return [(view.label, short_number(view.value), view.unit, sparkline(view.history))
             for view in snapshot.indicators]
 
 

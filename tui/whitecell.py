@@ -32,7 +32,7 @@ from tui.seat import (
 )
 from tui.session import IndicatorView, Snapshot
 from tui.typed import game_app
-from wargame.text import format_value
+from wargame.text import short_number
 
 CUSTOM = "__custom__"
 OUTCOME_COLUMNS = (Column("outcome", rest=True), Column("so far", right=True))
@@ -47,11 +47,11 @@ def bounds_text(view: IndicatorView, lead: str = "bounds") -> str:
     (``lead="within"`` words them for an error: ``within 0 to 1``)."""
     low, high = view.minimum, view.maximum
     if low is not None and high is not None:
-        return f"{lead} {format_value(low)} to {format_value(high)}{_unit(view)}"
+        return f"{lead} {short_number(low)} to {short_number(high)}{_unit(view)}"
     if low is not None:
-        return f"at least {format_value(low)}{_unit(view)}"
+        return f"at least {short_number(low)}{_unit(view)}"
     if high is not None:
-        return f"at most {format_value(high)}{_unit(view)}"
+        return f"at most {short_number(high)}{_unit(view)}"
     return "no bounds" if lead == "bounds" else "a finite number"
 
 
@@ -165,7 +165,7 @@ class WhiteCellScreen(EventLogScreen):
         self._show_events_if_visible()
         # the id wraps (at its underscores) in the narrow side pane, the value stays in sight
         self.query_one("#outcomes", FitText).show(
-            OUTCOME_COLUMNS, ((name, format_value(value)) for name, value in snapshot.outcomes))
+            OUTCOME_COLUMNS, ((name, short_number(value)) for name, value in snapshot.outcomes))
         self.query_one("#pending-moves", Static).update(Text(pending_text(snapshot)))
         self._show_current()
 
@@ -179,7 +179,7 @@ class WhiteCellScreen(EventLogScreen):
         """The chosen indicator's true value now and its bounds, beside the new value's field."""
         view = self._chosen()
         self.query_one("#override-current", Static).update(
-            "" if view is None else f"now {format_value(view.value)}{_unit(view)} · "
+            "" if view is None else f"now {short_number(view.value)}{_unit(view)} · "
                                     f"{bounds_text(view)}")
 
     def show_error(self, where: str, message: str) -> None:

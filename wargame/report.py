@@ -252,8 +252,6 @@ def _shown(value: float | None, scale: float = 1.0) -> str:
         return short_number(value)
     if abs(value) <= NOISE * max(1.0, abs(scale)):
         return "0"
-    if abs(value) >= 1e4:
-        return f"{value:,.0f}"
     return short_number(value)
 
 

@@ -24,15 +24,24 @@ if TYPE_CHECKING:
     from wargame.engine.game import Game
 
 
+NOISE = 1e-9
+"""Smaller than this in absolute value is float noise, shown as 0: three shifts of -0.1 from 0.3
+leave -2.8e-17, and a loss summed over regions that lost nothing leaves 1e-12; no scenario's
+quantity means either."""
+
+
 def short_number(value: float | None) -> str:
-    """A reading at a glance: up to four significant digits, no float noise; ``-`` for none."""
+    """A reading at a glance: four significant digits, float noise as 0, thousands in full
+    ("12,346", not "1.235e+04"); ``-`` for none."""
     if value is None:
         return "-"
+    if not math.isfinite(value):
+        return f"{value:.4g}"
+    if abs(value) <= NOISE:
+        return "0"
+    if abs(value) >= 1e4:
+        return f"{value:,.0f}"
     return f"{value:.4g}"
-
-
-format_value = short_number
-"""The former name of ``short_number`` (kept for the UI's callers)."""
 
 
 def amount(value: float, signed: bool = False) -> str:

@@ -14,7 +14,7 @@ import pytest
 from tests.tui.test_app import enter_seat, run_async, settle, show_tab, start
 from tests.tui.test_layout import lines_of
 from tui.app import WargameApp
-from wargame.text import format_value, sparkline
+from wargame.text import short_number, sparkline
 
 LONGEST = "Change in yearly China-US co-authored papers since 2022"
 
@@ -73,7 +73,7 @@ async def check_indicators(app, pilot, snapshot) -> set[str]:
             view = views.get(flat(name))
             assert view is not None, f"{name!r} is no whole indicator name:\n" + "\n".join(lines)
             assert (value, flat(unit), so_far) == (
-                format_value(view.value), flat(view.unit), sparkline(view.history)), (
+                short_number(view.value), flat(view.unit), sparkline(view.history)), (
                 f"{view.label}:\n" + "\n".join(lines))
             seen.add(view.label)
     return seen
@@ -104,7 +104,7 @@ async def test_the_large_scenario_shows_every_value_outcome_and_cause(tmp_path, 
         lines = drawn(app, outcomes)
         assert lines[0].split() == ["outcome", "so", "far"], "\n".join(lines)
         # each id (wrapped perhaps) then its value, in order: ids and values alike whole
-        expected = "".join(flat(name) + format_value(value)
+        expected = "".join(flat(name) + short_number(value)
                            for name, value in white.snapshot.outcomes)
         text = flat(" ".join(lines[2:]))
         assert len(text) > 60 and expected.startswith(text), "\n".join(lines)
