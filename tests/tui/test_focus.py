@@ -121,6 +121,20 @@ async def test_every_tab_stop_of_a_seat_is_seen_and_drawn_focused(tmp_path):
             await tab_stops(app, pilot)
 
 
+async def to_white_cell(app, pilot) -> None:
+    """From a seat to the white cell's console, through its hand-over screen."""
+    await pilot.press("ctrl+w")
+    await settle(app, pilot)
+    await enter_seat(app, pilot, "white")
+
+
+async def open_white_cell(app, pilot) -> None:
+    """A game with the US played by people, and the white cell's console open."""
+    await start(app, pilot, seats=("us",))
+    await enter_seat(app, pilot, "us")
+    await to_white_cell(app, pilot)
+
+
 def footer_keys(app) -> dict[str, str]:
     footer = app.screen.query_one(Footer)
     return {key.key: key.description for key in footer.query("FooterKey")}
@@ -165,11 +179,7 @@ async def test_white_cell_keys_work_from_a_text_field_and_stay_in_the_footer(tmp
     (a text field would take ctrl+a for "start of line" and ctrl+t for nothing)."""
     app = WargameApp("escalation-ladder", seed=1, save=tmp_path / "s.jsonl")
     async with app.run_test(size=SIZE) as pilot:
-        await start(app, pilot, seats=("us",))
-        await enter_seat(app, pilot, "us")
-        await pilot.press("ctrl+w")
-        await settle(app, pilot)
-        await enter_seat(app, pilot, "white")
+        await open_white_cell(app, pilot)
         screen = app.screen
         screen.query_one(TabbedContent).active = "inject"
         await settle(app, pilot)
@@ -193,11 +203,7 @@ async def test_the_white_cells_form_tabs_have_no_invisible_tab_stop(tmp_path):
     """A form tab's scrolling container draws nothing focused: Tab goes to its first field."""
     app = WargameApp("escalation-ladder", seed=1, save=tmp_path / "s.jsonl")
     async with app.run_test(size=SIZE) as pilot:
-        await start(app, pilot, seats=("us",))
-        await enter_seat(app, pilot, "us")
-        await pilot.press("ctrl+w")
-        await settle(app, pilot)
-        await enter_seat(app, pilot, "white")
+        await open_white_cell(app, pilot)
         screen = app.screen
         for tab in ("inject", "override", "turns"):
             pane = screen.query_one(f"#{tab}")
@@ -247,9 +253,7 @@ async def test_every_button_of_a_seat_and_the_white_cells_turns_tab_shows_its_fo
         accent = await field_focus_colour(app, pilot, "param-levels")
         await assert_buttons_drawn_focused_as_a_field(
             app, pilot, ("submit", "withdraw", "end-turn"), accent)
-        await pilot.press("ctrl+w")
-        await settle(app, pilot)
-        await enter_seat(app, pilot, "white")
+        await to_white_cell(app, pilot)
         screen = app.screen
         screen.set_focus(None)
         screen.query_one(TabbedContent).active = "turns"
