@@ -120,6 +120,9 @@ class Engine:
         self.responders.add_rules()
         self.responders.add_triggers()
         self.rules_by_kind = self.responders.rules_by_kind
+        # bound once: the hot path (emit) calls these for every event
+        self._apply_as_one = self.responders.apply_as_one
+        self._wake = self.responders.wake
         self.white_cell = WhiteCell(self)
 
         self.tick_hooks: list[TickHook] = []
@@ -331,13 +334,13 @@ class Engine:
         if effects:
             event_id = event.id
             if self.atomic:
-                self.responders.apply_as_one(effects, params, event_id)
+                self._apply_as_one(effects, params, event_id)
             else:
                 for effect in effects:
                     effect(params, event_id)
         rules = self.rules_by_kind.get(kind)
         if rules:
-            self.responders.wake(rules, event)
+            self._wake(rules, event)
         return event
 
     def _check_event_rate(self, count: int) -> None:
