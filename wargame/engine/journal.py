@@ -190,7 +190,8 @@ BodyRecord = Annotated[
     | AdvanceRecord | StepRecord | ForkRecord | EventRecord,
     Field(discriminator="record"),
 ]
-_BODY = TypeAdapter(BodyRecord)
+# annotated: how mypy infers a TypeAdapter of an Annotated union differs between versions
+_BODY: TypeAdapter[Any] = TypeAdapter(BodyRecord)
 
 
 class Journal:
