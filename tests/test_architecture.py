@@ -119,6 +119,7 @@ def test_the_engine_does_not_import_the_scenario_file_loader():
 ENGINE_JOBS = {
     "core": "the event loop and the shared state",
     "effects": "effects and formulas compiled to closures",
+    "tick": "the tick's indicator updates compiled to one function",
     "moves": "the catalogue and the move lifecycle",
     "responders": "indicator changes, triggers and doctrine rules",
     "intelligence": "each team's lagged, noisy reading",

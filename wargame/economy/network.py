@@ -19,12 +19,11 @@ from typing import Any
 
 import numpy as np
 
+from wargame.economy.kernel import TINY as _TINY
+from wargame.economy.kernel import compiled_run, compiled_step
 from wargame.economy.spec import WEEKS_PER_YEAR, EdgeSelector, WorldSpec, edge_id
 from wargame.errors import RequestError
-
-_TINY = 1e-12
-"""Below this a flow or a demand counts as zero (avoids 0/0 in ratios)."""
-
+from wargame.memo import per_object
 
 LEVERAGE_BINDINGS = ("leverage", "leverage_index")
 """Bindings read from ``SupplyNetwork.leverage`` rather than the network's indicators:
@@ -129,6 +128,11 @@ class SupplyNetwork:
         self._sub_on_edge = np.zeros((m, k))
         self._sub_on_edge[self._sub_alt_edge, np.arange(k)] = 1.0
 
+        self._leverage_cut = EdgeSelector(controllers=p.leverage_controllers,
+                                          buyer_regions=(p.leverage_region,))
+        """The edges ``leverage`` closes: the leverage controllers' into the leverage region."""
+        self._selections: dict[EdgeSelector, dict[str, int]] = {}
+        """Edge selections already made (shared by copies: they depend on static data only)."""
         # Names for selectors, losses and indicators.
         by_id = {node.id: node for node in nodes}
         self.regions: tuple[str, ...] = world.region_ids
@@ -181,6 +185,16 @@ class SupplyNetwork:
         for name, value in self.__dict__.items():  # shared by every copy: nobody may change them
             if isinstance(value, np.ndarray) and name not in self._STATE:
                 value.flags.writeable = False
+        self._pristine = self.copy()
+        """The network as built, which ``start_leverage`` reads (moves change ``self``)."""
+        self._start_leverage: list[float] = []
+        """``start_leverage``, once computed (a list, so that copies share it)."""
+
+    @classmethod
+    def for_world(cls, world: WorldSpec) -> SupplyNetwork:
+        """A fresh network of ``world``: a copy of one built once per world object, so that a
+        batch of thousands of games builds the arrays (and compiles the indicators) once."""
+        return _prepared(world).copy()
 
     # --- Dynamics ------------------------------------------------------------------------------
 
@@ -199,6 +213,43 @@ class SupplyNetwork:
             return
         if dt != self._dt:
             self._rescale(dt)
+        kernel = compiled_step()
+        if kernel is None:
+            self._step_numpy(dt)
+            return
+        kernel(dt, *self._kernel_arrays())
+
+    def run(self, steps: int, dt_weeks: float = 1.0) -> None:
+        """``steps`` steps of ``dt_weeks``: the same as calling ``step`` that many times (with no
+        move between them), in one call of the compiled kernel where it runs."""
+        dt = float(dt_weeks)
+        run = compiled_run()
+        if steps <= 1 or run is None:
+            for _ in range(steps):
+                self.step(dt)
+            return
+        self.step(dt)  # checks dt, refreshes what moves changed, rescales, leaves rest
+        if self._at_rest:
+            for _ in range(steps - 1):
+                self.step(dt)
+            return
+        for _ in range(steps - 1):
+            self.week += dt
+        run(steps - 1, dt, *self._kernel_arrays())
+
+    def _kernel_arrays(self) -> tuple[Any, ...]:
+        """The arrays ``kernel._step`` takes after ``dt``, in its order."""
+        return (self._src, self._dst, self._a, self._a_dt, self._stock_target,
+                self._restock_rate, self._limit, self._dispensable, self._essential_per_use,
+                self._slot_order, self._slot_starts, self._pooled_nodes, self._pooled_slot,
+                self._sub_slot, self._sub_alt_node, self._sub_rate_dt, self._sub_cap,
+                self._sub_pass, self._final, self._capacity,
+                self._fill, self._stock, self._need_rate, self._delivered, self._sub_level,
+                self._sub_delivered, self._limits, self._x, self._demand, self._produced)
+
+    def _step_numpy(self, dt: float) -> None:
+        """The step as numpy calls: the fallback when numba is missing, and the reference the
+        compiled kernel (``kernel.py``) is tested against, bit for bit."""
         dst = self._dst
         # Orders: what each buyer plans to make (last tick's demand, capped by capacity) times
         # the coefficient, plus refilling stocks towards their target.
@@ -324,6 +375,12 @@ class SupplyNetwork:
                 raise RequestError(f"invalid edge selector: {exc}") from None
         if not isinstance(selector, EdgeSelector):
             return {name: self._edge(name) for name in selector}
+        chosen = self._selections.get(selector)
+        if chosen is None:
+            chosen = self._selections[selector] = self._select(selector)
+        return dict(chosen)
+
+    def _select(self, selector: EdgeSelector) -> dict[str, int]:
         for name in selector.edges or ():
             self._edge(name)
         fields = {
@@ -367,6 +424,10 @@ class SupplyNetwork:
 
     def indicator_values(self) -> dict[str, float]:
         """Current value of every indicator, as Python floats, in ``indicator_names`` order."""
+        return dict(zip(self._names, self.indicator_list(), strict=True))
+
+    def indicator_list(self) -> list[float]:
+        """``indicator_values``' values alone, in ``indicator_names`` order (once a tick)."""
         carried = self._carried()
         ratio_num = self._dep_num @ carried
         values = np.concatenate((
@@ -378,7 +439,7 @@ class SupplyNetwork:
             self._share_num @ self._x / np.maximum(self._share_den @ carried, _TINY)
             * self._share_scale,
         ))
-        return dict(zip(self._names, values[self._ind_order].tolist(), strict=True))
+        return values[self._ind_order].tolist()
 
     def output(self) -> dict[str, float]:
         """Current output per week of each node."""
@@ -430,18 +491,23 @@ class SupplyNetwork:
         if p.leverage_buffers == "target":
             for copy in (status_quo, cut):
                 copy._stock = self._stock_target.copy()
-        cut.set_edges_open(EdgeSelector(controllers=p.leverage_controllers,
-                                        buyer_regions=(p.leverage_region,)), 0.0)
+        cut.set_edges_open(self._leverage_cut, 0.0)
         horizon = p.leverage_horizon_weeks
         whole = int(horizon)
-        steps = [1.0] * whole + ([horizon - whole] if horizon > whole else [])
-        for dt in steps:
-            status_quo.step(dt)
-            cut.step(dt)
+        for path in (status_quo, cut):
+            path.run(whole)
+            if horizon > whole:
+                path.step(horizon - whole)
         loss = float(weights @ (cut._lost_output() - status_quo._lost_output()))
         if relative:
             return loss / (float(weights @ self._x0) * horizon)
         return loss
+
+    def start_leverage(self, relative: bool = False) -> float:
+        """``leverage`` of the network as built (before any move), computed once per world."""
+        if not self._start_leverage:
+            self._start_leverage[:] = [self._pristine.leverage(), self._pristine.leverage(True)]
+        return self._start_leverage[int(relative)]
 
     def copy(self) -> SupplyNetwork:
         """An independent copy of the state (static arrays are shared, never mutated)."""
@@ -563,6 +629,12 @@ class SupplyNetwork:
         position = {name: i for i, name in enumerate(computed)}
         self._ind_order = np.array([position[name] for name in names], dtype=np.intp)
         return tuple(names)
+
+
+@per_object
+def _prepared(world: WorldSpec) -> SupplyNetwork:
+    """The network of ``world`` as built, never stepped or moved: ``for_world`` copies it."""
+    return SupplyNetwork(world)
 
 
 def _share(value: float, what: str) -> float:

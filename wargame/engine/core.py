@@ -38,6 +38,7 @@ from wargame.engine.journal import FORMAT, FORMAT_VERSION, Journal, atomic_effec
 from wargame.engine.moves import MoveBook
 from wargame.engine.responders import Responders
 from wargame.engine.rng import RandomStreams, Stream, checked_seed
+from wargame.engine.tick import update_indicators
 from wargame.engine.whitecell import WhiteCell
 from wargame.errors import GameStateError, Issue, MoveError, RequestError
 from wargame.frozen import EMPTY, FrozenDict, freeze
@@ -93,23 +94,22 @@ class Engine:
         """Set an indicator within its bounds and fire the triggers it crosses."""
         self.measures: dict[str, dict[int, float]] = {}
         """Per link-restricting measure, the open fraction it leaves on each edge it touches."""
-        self.network = SupplyNetwork(scenario.economy.world) if scenario.economy else None
+        self.network = (SupplyNetwork.for_world(scenario.economy.world) if scenario.economy
+                        else None)
         self.compiler = EffectCompiler(self.values, self.index, self.moves.available,
                                        self.network, self.measures, self.set_indicator)
         # the economy: a supply network stepped every tick; some indicators read from it
         self.economy = None if self.network is None else EconomyLink(
             scenario, self.network, self.env, self.values, self.low, self.high,
-            self.set_indicator)
+            self.set_indicator, self.responders.not_finite)
 
         # system dynamics: flows integrate rates into stocks; derived indicators follow formulas
+        # (each tick by ``update_indicators``; here the derived ones start on their formula)
         formula = self.compiler.formula
-        self.flows = [(self.index[flow.indicator], formula(flow.rate))
-                      for flow in scenario.flows.values()]
-        self.derived = [(position, formula(indicator.formula))
-                        for position, indicator in enumerate(scenario.indicators.values())
-                        if indicator.formula is not None]
-        for position, compiled in self.derived:
-            self.values[position] = min(max(compiled(), self.low[position]), self.high[position])
+        for position, indicator in enumerate(scenario.indicators.values()):
+            if indicator.formula is not None:
+                start = formula(indicator.formula)()
+                self.values[position] = min(max(start, self.low[position]), self.high[position])
         self.indicator_visible = [self.expand(ind.visible_to)
                                   for ind in scenario.indicators.values()]
         self.history: list[tuple[float, tuple[float, ...]]] = [(0.0, tuple(self.values))]
@@ -119,6 +119,9 @@ class Engine:
         self.moves.compile_effects()
         self.responders.add_rules()
         self.responders.add_triggers()
+        self.update_indicators = update_indicators(scenario)(
+            self.values, self.set_indicator, self.responders.not_finite)
+        """Once a tick after the economy: flows integrate, then derived formulas follow."""
         self.rules_by_kind = self.responders.rules_by_kind
         # bound once: the hot path (emit) calls these for every event
         self._apply_as_one = self.responders.apply_as_one
@@ -261,7 +264,7 @@ class Engine:
         values = self.values
         hooks = self.tick_hooks
         economy = self.economy
-        set_indicator = self.set_indicator
+        update = self.update_indicators
         intelligence = self.intelligence
         ticks_done = 0
         while True:
@@ -269,22 +272,12 @@ class Engine:
             ticks_done += 1
             if economy is not None:
                 economy.step(tick, ticks_done)
-            if self.flows:
-                self._integrate_flows(tick)
-            for position, formula in self.derived:
-                set_indicator(position, formula(), None)
+            update(tick)
             for hook in hooks:
                 hook(tick)
             history.append((self.env.now, tuple(values)))
             if intelligence:
                 intelligence.update(history, self.env.now)
-
-    def _integrate_flows(self, tick: float) -> None:
-        """Explicit Euler: every rate is taken on the same state, then every stock moves."""
-        values = self.values
-        rates = [(position, rate()) for position, rate in self.flows]
-        for position, rate in rates:
-            self.set_indicator(position, values[position] + rate * tick, None)
 
     # ---- checks of what callers name ----------------------------------------------------------
 

@@ -10,6 +10,8 @@ from collections.abc import Callable
 import simpy
 
 from wargame.economy.network import LEVERAGE_BINDINGS, SupplyNetwork
+from wargame.engine.tick import Factory, read_bindings
+from wargame.memo import per_object
 from wargame.scenario.schema import Meta, Scenario
 
 GdpLoss = dict[str, dict[int, dict[str, float]]]
@@ -28,14 +30,28 @@ def year_starts(start: dt.date, horizon_weeks: float) -> list[tuple[int, float]]
         year += 1
 
 
+@per_object
+def _bindings_reader(scenario: Scenario) -> Factory:
+    """The bound indicators' update, compiled once per scenario (``tick.read_bindings``)."""
+    assert scenario.economy is not None
+    names = SupplyNetwork.for_world(scenario.economy.world).indicator_names()
+    place = {name: i for i, name in enumerate(names)}
+    return read_bindings(scenario, [
+        (position, place[indicator.economy])
+        for position, indicator in enumerate(scenario.indicators.values())
+        if indicator.economy is not None and indicator.economy not in LEVERAGE_BINDINGS])
+
+
 class EconomyLink:
     """Binds indicators to the network and steps it."""
 
     def __init__(self, scenario: Scenario, network: SupplyNetwork, env: simpy.Environment,
                  values: list[float], low: list[float], high: list[float],
-                 set_indicator: Callable[[int, float, str | None], None]) -> None:
+                 set_indicator: Callable[[int, float, str | None], None],
+                 not_finite: Callable[[int, float, str | None], None]) -> None:
         """Sets the bound indicators' start values in ``values`` (the game's own list);
-        ``set_indicator`` sets an indicator within its bounds and fires its triggers."""
+        ``set_indicator`` sets an indicator within its bounds and fires its triggers;
+        ``not_finite`` reports an indicator that became infinite or NaN."""
         assert scenario.economy is not None
         self.network = network
         self.env = env
@@ -49,7 +65,7 @@ class EconomyLink:
         binds_leverage = any(indicator.economy in LEVERAGE_BINDINGS
                              for indicator in scenario.indicators.values())
         # two counterfactual runs of the network: only for a scenario that reads them
-        self.leverage_start = network.leverage() if binds_leverage else 0.0
+        self.leverage_start = network.start_leverage() if binds_leverage else 0.0
         """The network's leverage at the start, what ``leverage_index`` is measured against."""
         for position, indicator in enumerate(scenario.indicators.values()):
             if indicator.economy is None:
@@ -62,6 +78,8 @@ class EconomyLink:
                 self.bindings.append((position, indicator.economy))
                 value = start[indicator.economy]
             values[position] = min(max(value, low[position]), high[position])
+        self._read_bindings = _bindings_reader(scenario)(values, set_indicator, not_finite)
+        """Sets every bound indicator from the network's ``indicator_list``."""
         self.leverage_period = max(1, round(scenario.economy.leverage_every_weeks
                                             / self.meta.tick_weeks))
         """Ticks between two readings of the leverage (each costs two counterfactual runs)."""
@@ -77,9 +95,7 @@ class EconomyLink:
         if pending and self.env.now >= pending[0][1]:
             self._mark_years(network)
         if self.bindings:
-            values = network.indicator_values()
-            for position, name in self.bindings:
-                self.set_indicator(position, values[name], None)
+            self._read_bindings(network.indicator_list())
         if self.leverage_positions and ticks_done % self.leverage_period == 0:
             leverage = network.leverage()
             for position, relative in self.leverage_positions:

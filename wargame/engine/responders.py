@@ -131,7 +131,7 @@ class Responders:
         elif value > self.high[position]:
             value = self.high[position]
         elif value - value:  # inf - inf and nan - nan are nan (true); a finite value gives 0
-            self._not_finite(position, value, event_id)
+            self.not_finite(position, value, event_id)
         values = self.values
         if value == values[position]:
             return
@@ -160,7 +160,7 @@ class Responders:
         for position in changed:
             self.check_triggers(triggers_by_indicator[position], values[position], event_id)
 
-    def _not_finite(self, position: int, value: float, event_id: str | None) -> None:
+    def not_finite(self, position: int, value: float, event_id: str | None) -> None:
         """An indicator may not become infinite or NaN: it could not be compared, journalled or
         summarised. Something in the scenario diverged; say what and where."""
         engine = self.engine

@@ -6,37 +6,23 @@ on the file loader.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any
 
 from wargame.canonical import content_hash
 from wargame.frozen import freeze
+from wargame.memo import per_object
 from wargame.scenario.schema import Scenario
 
 __all__ = ["frozen_scenario_dump", "scenario_dump", "scenario_hash"]
 
 
-_DUMPS: OrderedDict[int, tuple[Scenario, dict[str, Any], str, dict[str, Any]]] = OrderedDict()
-_DUMPS_KEPT = 16
-
-
+@per_object
 def _dump_and_hash(scenario: Scenario) -> tuple[dict[str, Any], str, dict[str, Any]]:
     """Dump and hash once per scenario object: every game journals both, and a batch starts
-    thousands of games of one scenario (a dump of the library's base costs ~3 ms).
-
-    Scenarios are frozen, so the result cannot go stale; the cache holds the scenario itself, so
-    its ``id`` cannot be reused while cached, and keeps only the last few."""
-    key = id(scenario)
-    cached = _DUMPS.get(key)
-    if cached is not None and cached[0] is scenario:
-        _DUMPS.move_to_end(key)
-        return cached[1], cached[2], cached[3]
+    thousands of games of one scenario (a dump of the library's base costs ~3 ms). Scenarios
+    are frozen, so the result cannot go stale."""
     dump = scenario.model_dump(mode="json", by_alias=True)
-    digest = content_hash(dump)
-    _DUMPS[key] = (scenario, dump, digest, freeze(dump))
-    while len(_DUMPS) > _DUMPS_KEPT:
-        _DUMPS.popitem(last=False)
-    return dump, digest, _DUMPS[key][3]
+    return dump, content_hash(dump), freeze(dump)
 
 
 def scenario_dump(scenario: Scenario) -> dict[str, Any]:

@@ -1,0 +1,122 @@
+"""The compiled step (wargame/economy/kernel.py) gives the numpy step's numbers, bit for bit.
+
+The numpy path is the reference: the kernel replaced it for speed and must not move one bit of
+any game's result (journals of old saves replay against it). Each test disturbs a real world in
+the ways moves do (closed and leaky edges, capacity cut, demand changed, substitutes ramping,
+pooled nodes short) and compares every state array after each step.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.scripted_play import digest, play
+from wargame import load_scenario
+from wargame.economy import kernel
+from wargame.economy.network import SupplyNetwork
+from wargame.economy.spec import load_world
+
+ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = ROOT / "benchmarks" / "reference-10y.yaml"
+
+pytestmark = pytest.mark.skipif(kernel.compiled_step() is None,
+                                reason=f"the compiled kernel is off: {kernel.kernel_name()}")
+
+
+def _worlds() -> list[tuple[str, SupplyNetwork]]:
+    reference = load_scenario(REFERENCE).economy
+    assert reference is not None
+    return [("default", SupplyNetwork(load_world("default"))),
+            ("reference", SupplyNetwork(reference.world))]
+
+
+def _disturb(net: SupplyNetwork, week: int) -> None:
+    """The moves a game makes, at different weeks, so each acts on a network in motion."""
+    if week == 0:
+        net.set_edges_open({"controllers": ["us"], "buyer_regions": ["china"]}, 0.2)
+    if week == 5:
+        first = net.edge_ids[0]
+        net.set_edge_open(first, 0.0)
+        net.set_leakage(first, 0.3)
+    if week == 9:
+        net.set_capacity_factor(net.node_ids[-1], 0.4)
+        net.set_final_demand_factor(net.node_ids[1], 0.7)
+    if week == 20:
+        net.set_edges_open({"controllers": ["us"], "buyer_regions": ["china"]}, 1.0)
+
+
+def _state(net: SupplyNetwork) -> bytes:
+    return b"".join(np.ascontiguousarray(getattr(net, name)).tobytes()
+                    for name in SupplyNetwork._STATE) + repr(net.week).encode()
+
+
+def _numpy_step(net: SupplyNetwork, dt: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    with monkeypatch.context() as patch:
+        patch.setattr(kernel, "_chosen", (None, None, "numpy (this test)"))
+        net.step(dt)
+
+
+@pytest.mark.parametrize("name", ["default", "reference"])
+def test_each_step_equals_the_numpy_step_bit_for_bit(name, monkeypatch):
+    built = dict(_worlds())[name]
+    compiled, reference = built.copy(), built.copy()
+    assert not (built._n_subs == 0 and built._pooled_nodes.size == 0)
+    for week in range(40):
+        for net in (compiled, reference):
+            _disturb(net, week)
+        dt = 0.5 if week == 30 else 1.0  # a short tick rescales what depends on dt
+        compiled.step(dt)
+        _numpy_step(reference, dt, monkeypatch)
+        assert _state(compiled) == _state(reference), f"week {week}"
+        assert compiled.indicator_list() == reference.indicator_list()
+    assert compiled.losses_by_region(cumulative=True)["china"] > 0  # the moves did bite
+
+
+def test_a_run_of_steps_in_one_call_equals_as_many_steps():
+    net = dict(_worlds())["reference"]
+    net.set_edges_open({"controllers": ["us"], "buyer_regions": ["china"]}, 0.0)
+    one_call, one_by_one = net.copy(), net.copy()
+    one_call.run(26)
+    for _ in range(26):
+        one_by_one.step()
+    assert _state(one_call) == _state(one_by_one)
+    assert one_call.week == 26.0
+
+
+def test_leverage_is_the_same_on_the_numpy_path(monkeypatch):
+    net = dict(_worlds())["default"]
+    net.set_edges_open({"controllers": ["us"], "buyer_regions": ["china"]}, 0.5)
+    for _ in range(8):
+        net.step()
+    compiled = net.leverage()
+    with monkeypatch.context() as patch:
+        patch.setattr(kernel, "_chosen", (None, None, "numpy (this test)"))
+        assert net.leverage() == compiled
+    assert compiled > 0
+
+
+def test_a_game_journals_the_same_bytes_with_numba_or_numpy():
+    """WARGAME_KERNEL=numpy in a fresh interpreter plays the same game to the same journal."""
+    code = ("from tests.scripted_play import digest, play; from wargame.economy import kernel;"
+            "print(kernel.kernel_name()); print(digest(play('taiwan-blockade', 3)))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300,
+                          env={**os.environ, kernel.KERNEL_ENV: "numpy"})
+    assert done.returncode == 0, done.stderr
+    name, numpy_digest = done.stdout.splitlines()
+    assert name.startswith("numpy")
+    assert numpy_digest == digest(play("taiwan-blockade", 3))
+
+
+def test_warm_up_compiles_both_entry_points():
+    assert kernel.kernel_name().startswith("numba")
+    kernel.warm_up()
+    step, run = kernel.compiled_step(), kernel.compiled_run()
+    assert step is not None and run is not None
+    assert step.signatures and run.signatures  # type: ignore[attr-defined]

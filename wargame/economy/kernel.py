@@ -1,0 +1,202 @@
+"""One tick of the supply network as a compiled loop, and the numpy fallback it must equal.
+
+A step of ``SupplyNetwork`` is about thirty numpy calls on arrays of a few hundred elements: on
+the reference world nearly all of its cost is numpy's per-call overhead, not arithmetic. This
+kernel does the same arithmetic element by element in one numba-compiled function over the
+network's own arrays (updated in place), so a step costs a few microseconds.
+
+Same numbers, bit for bit, as the numpy path (``SupplyNetwork._step_numpy``, kept as the
+fallback and as the reference the tests compare against): every operation is the one numpy does,
+in the same order. Sums that numpy does with ``bincount`` are accumulated from +0.0 in index
+order, as ``bincount`` does; ``minimum``/``maximum`` follow numpy's scalar rule (the first
+operand when it is NaN or not greater/smaller); no fast-math, so no fused multiply-adds.
+
+Which path runs: numba when it imports, unless ``WARGAME_KERNEL=numpy`` is set (to debug, or to
+compare). Compilation is cached on disk next to this module (``cache=True``, or under
+``NUMBA_CACHE_DIR``), so only the first process after an install pays for it (about two seconds);
+``warm_up`` pays it up front, which a batch worker does when it starts. The kernel holds the GIL
+(no ``nogil``), so games stepped from several threads never interleave inside it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+TINY = 1e-12
+"""Below this a flow or a demand counts as zero (avoids 0/0 in ratios)."""
+
+KERNEL_ENV = "WARGAME_KERNEL"
+"""Set to ``numpy`` to step networks with the numpy fallback instead of the compiled kernel."""
+
+
+def _minimum(a: float, b: float) -> float:
+    """``np.minimum`` on two floats: NaN propagates; of two equal values, the first."""
+    return a if (a <= b or a != a) else b
+
+
+def _maximum(a: float, b: float) -> float:
+    """``np.maximum`` on two floats: NaN propagates; of two equal values, the first."""
+    return a if (a >= b or a != a) else b
+
+
+def _step(dt: float,
+          src: np.ndarray, dst: np.ndarray, a: np.ndarray, a_dt: np.ndarray,
+          stock_target: np.ndarray, restock_rate: np.ndarray, limit: np.ndarray,
+          dispensable: np.ndarray, essential_per_use: np.ndarray,
+          slot_order: np.ndarray, slot_starts: np.ndarray,
+          pooled_nodes: np.ndarray, pooled_slot: np.ndarray,
+          sub_slot: np.ndarray, sub_alt_node: np.ndarray, sub_rate_dt: np.ndarray,
+          sub_cap: np.ndarray, sub_pass: np.ndarray,
+          final: np.ndarray, capacity: np.ndarray,
+          fill: np.ndarray, stock: np.ndarray, need_rate: np.ndarray, delivered: np.ndarray,
+          sub_level: np.ndarray, sub_delivered: np.ndarray, limits: np.ndarray,
+          x: np.ndarray, demand: np.ndarray, produced: np.ndarray) -> None:
+    """One step, in place on the state arrays (``fill`` to ``produced``); the equations and
+    their order are ``SupplyNetwork._step_numpy``'s."""
+    m = src.shape[0]
+    n = x.shape[0]
+    k = sub_slot.shape[0]
+    orders = np.empty(m)
+    shipped = np.empty(m)
+    for e in range(m):
+        order = need_rate[e] + _maximum(stock_target[e] - stock[e], 0.0) * restock_rate[e]
+        orders[e] = order
+        ship = _minimum(order, limit[e])
+        shipped[e] = ship
+        delivered[e] = ship * fill[src[e]]
+    from_orders = np.zeros(n)
+    for e in range(m):
+        from_orders[src[e]] += shipped[e]
+    inflow = delivered
+    if k:
+        sub_shipped = np.empty(k)
+        for j in range(k):
+            e = sub_slot[j]
+            slot_orders = orders[e]
+            missing = 1.0 - delivered[e] / _maximum(slot_orders, TINY)
+            level = _minimum(sub_level[j] + sub_rate_dt[j], _minimum(sub_cap[j], missing))
+            sub_level[j] = level
+            ship = level * slot_orders * sub_pass[j]
+            sub_shipped[j] = ship
+            sub_delivered[j] = ship * fill[sub_alt_node[j]]
+        sub_in = np.zeros(m)
+        for j in range(k):
+            sub_in[sub_slot[j]] += sub_delivered[j]
+        inflow = np.empty(m)
+        for e in range(m):
+            inflow[e] = delivered[e] + sub_in[e]
+        from_subs = np.zeros(n)
+        for j in range(k):
+            from_subs[sub_alt_node[j]] += sub_shipped[j]
+        for i in range(n):
+            demand[i] = final[i] + from_orders[i] + from_subs[i]
+    else:
+        for i in range(n):
+            demand[i] = final[i] + from_orders[i]
+    target = np.empty(n)
+    for i in range(n):
+        target[i] = _minimum(capacity[i], demand[i])
+    available = np.empty(m)
+    for e in range(m):
+        target_dst = target[dst[e]]
+        avail = stock[e] + inflow[e] * dt
+        available[e] = avail
+        need = a[e] * target_dst
+        need_rate[e] = need
+        limits[e] = target_dst * dispensable[e] + _minimum(avail, need * dt) \
+            * essential_per_use[e]
+    segments = slot_order.shape[0]
+    for i in range(n):
+        begin = slot_starts[i]
+        end = slot_starts[i + 1] if i + 1 < n else segments
+        scarcest = limits[slot_order[begin]]
+        for p in range(begin + 1, end):
+            scarcest = _minimum(scarcest, limits[slot_order[p]])
+        x[i] = _minimum(target[i], scarcest)
+    if pooled_nodes.shape[0]:
+        lost = np.zeros(n)
+        for e in range(m):
+            lost[dst[e]] += (target[dst[e]] - limits[e]) if pooled_slot[e] else 0.0
+        for p in range(pooled_nodes.shape[0]):
+            i = pooled_nodes[p]
+            x[i] = _maximum(target[i] - lost[i], 0.0)
+    for e in range(m):
+        avail = available[e]
+        stock[e] = avail - _minimum(avail, a_dt[e] * x[dst[e]])
+    for i in range(n):
+        fill[i] = (x[i] + TINY) / (demand[i] + TINY)
+        produced[i] += x[i] * dt
+
+
+def _run(steps: int, dt: float, *arrays: Any) -> None:
+    """``steps`` steps of ``dt`` in one call (a counterfactual path): ``_step``'s arrays."""
+    for _ in range(steps):
+        _step(dt, *arrays)
+
+
+def _compile() -> tuple[Callable[..., None] | None, Callable[..., None] | None, str]:
+    """The compiled step and the kernel's name, or (None, why numpy steps instead)."""
+    if os.environ.get(KERNEL_ENV, "").strip().lower() == "numpy":
+        return None, None, f"numpy ({KERNEL_ENV}=numpy)"
+    try:
+        import numba
+    except ImportError:  # an install without numba: the numpy path gives the same numbers
+        return None, None, "numpy (numba is not installed)"
+    options: dict[str, Any] = {"cache": True, "error_model": "numpy", "fastmath": False}
+    global _minimum, _maximum, _step
+    _minimum = numba.njit(inline="always", **options)(_minimum)
+    _maximum = numba.njit(inline="always", **options)(_maximum)
+    _step = numba.njit(**options)(_step)
+    return _step, numba.njit(**options)(_run), f"numba {numba.__version__}"
+
+
+_chosen: tuple[Callable[..., None] | None, Callable[..., None] | None, str] | None = None
+
+
+def compiled_step() -> Callable[..., None] | None:
+    """The compiled step, or None when the numpy fallback runs. Chosen (and numba imported, about
+    half a second) on first use, so that a command or a scenario without an economy never pays
+    for it."""
+    global _chosen
+    if _chosen is None:
+        _chosen = _compile()
+    return _chosen[0]
+
+
+def compiled_run() -> Callable[..., None] | None:
+    """``_run`` compiled: ``steps`` steps in one call, or None when the numpy fallback runs."""
+    compiled_step()
+    assert _chosen is not None
+    return _chosen[1]
+
+
+def kernel_name() -> str:
+    """Which step runs, for benchmarks and reports: ``numba 0.68.1`` or ``numpy (why)``."""
+    compiled_step()
+    assert _chosen is not None
+    return _chosen[2]
+
+
+def warm_up() -> None:
+    """Compile (or load from the on-disk cache) the kernel now, on a two-node network, so that a
+    worker's first replication does not pay for it."""
+    step, run = compiled_step(), compiled_run()
+    if step is None or run is None:
+        return
+    from_one = np.zeros(1, dtype=np.intp)
+    to_two = np.ones(1, dtype=np.intp)
+    ones, twos = np.ones(1), np.ones(2)
+    arrays = (
+        from_one, to_two, ones * 0.5, ones * 0.5, ones, ones, ones, ones * 0.0, ones * 2.0,
+        np.array([1, 0, 1], dtype=np.intp), np.array([0, 1], dtype=np.intp),
+        np.zeros(0, dtype=np.intp), np.zeros(1, dtype=np.bool_),
+        np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0),
+        np.zeros(0), twos.copy(), twos.copy(), twos.copy(), ones.copy(), ones.copy(),
+        ones.copy(), np.zeros(0), np.zeros(0), np.array([0.0, np.inf]), twos.copy(),
+        twos.copy(), twos * 0.0)
+    step(1.0, *arrays)
+    run(2, 1.0, *arrays)
