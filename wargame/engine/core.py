@@ -251,9 +251,13 @@ class Engine:
         draw = stream.exponential
         kind, actor, description = event.kind, event.actor, event.description
         visible_to = self.expand(event.visible_to, actor)
+        if active is None:
+            while True:
+                yield timeout(draw(mean_gap))
+                emit(kind, actor, visible_to, cause, description, None, effects)
         while True:
             yield timeout(draw(mean_gap))
-            if active is None or active():
+            if active():
                 emit(kind, actor, visible_to, cause, description, None, effects)
 
     def _ticker(self, tick: float) -> Generator[simpy.Event, Any, None]:
@@ -319,43 +323,48 @@ class Engine:
         count = len(events) + 1
         if not count % RATE_WINDOW or count > MAX_EVENTS:
             self._check_event_rate(count)
-        event = _new_event(Event, ("e" + str(count), self.env.now, self.turn + 1,
+        event_id = "e" + str(count)
+        event = _new_event(Event, (event_id, self.env.now, self.turn + 1,
                                    kind, actor, visible_to, cause, description,
                                    EMPTY if data is None else FrozenDict(data)))
         events.append(event)
         self.journal_entries.append(event)
         if effects:
-            event_id = event.id
-            if self.atomic:
+            if len(effects) == 1:  # it sets at most one indicator, last: "as one" is the same
+                effects[0](params, event_id)
+            elif self.atomic:
                 self._apply_as_one(effects, params, event_id)
             else:
                 for effect in effects:
                     effect(params, event_id)
         rules = self.rules_by_kind.get(kind)
-        if rules:
+        if rules is not None:
             self._wake(rules, event)
         return event
 
     def _check_event_rate(self, count: int) -> None:
         """Stop a game that raises events without end: more than ``MAX_EVENTS`` in all, or more
         than ``MAX_EVENTS_PER_WEEK`` sustained (a loop of rules with tiny delays)."""
-        recent = self.events[-RATE_WINDOW:]
-        causes: dict[str, int] = {}
-        for event in recent:
-            label = str(event.cause).split(" after ")[0]
-            causes[label] = causes.get(label, 0) + 1
-        busiest = max(causes, key=causes.__getitem__) if causes else "nothing"
         if count > MAX_EVENTS:
             raise GameStateError(
                 f"the game raised more than {MAX_EVENTS} events by week {self.env.now:g} "
-                f"(most recently from {busiest}): a game may hold at most {MAX_EVENTS}")
+                f"(most recently from {self._busiest()}): a game may hold at most {MAX_EVENTS}")
         elapsed = self.env.now - self.rate_window_start
         self.rate_window_start = float(self.env.now)
         if elapsed * MAX_EVENTS_PER_WEEK < RATE_WINDOW:
             raise GameStateError(
                 f"{RATE_WINDOW} events in {elapsed:.3g} weeks up to week {self.env.now:g}, "
-                f"most from {busiest}: more than {MAX_EVENTS_PER_WEEK} events a week is a loop "
-                "(rules answering each other with tiny delays?)")
+                f"most from {self._busiest()}: more than {MAX_EVENTS_PER_WEEK} events a week is "
+                "a loop (rules answering each other with tiny delays?)")
+
+    def _busiest(self) -> str:
+        """What caused most of the last ``RATE_WINDOW`` events (for the error only: counting
+        them at every check cost a microsecond an event)."""
+        causes: dict[str, int] = {}
+        for event in self.events[-RATE_WINDOW:]:
+            label = str(event.cause).split(" after ")[0]
+            causes[label] = causes.get(label, 0) + 1
+        return max(causes, key=causes.__getitem__) if causes else "nothing"
 
     def fork_here(self, seed: int, spawn_key: tuple[int, ...], human_teams: Iterable[str]
                   ) -> None:

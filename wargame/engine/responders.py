@@ -126,18 +126,21 @@ class Responders:
 
     def set_indicator(self, position: int, value: float, event_id: str | None) -> None:
         """Set an indicator (clipped to its bounds) and fire any trigger it crosses."""
-        if value < self.low[position]:
-            value = self.low[position]
-        elif value > self.high[position]:
-            value = self.high[position]
-        elif value - value:  # inf - inf and nan - nan are nan (true); a finite value gives 0
-            self.not_finite(position, value, event_id)
+        low = self.low[position]
+        if value < low:
+            value = low
+        else:
+            high = self.high[position]
+            if value > high:
+                value = high
+            elif value - value:  # inf - inf and nan - nan are nan (true); a finite value gives 0
+                self.not_finite(position, value, event_id)
         values = self.values
         if value == values[position]:
             return
         values[position] = value
         triggers = self.triggers_by_indicator.get(position)
-        if triggers:
+        if triggers is not None:
             deferred = self.deferred
             if deferred is None:
                 self.check_triggers(triggers, value, event_id)
@@ -190,14 +193,19 @@ class Responders:
         Two phases, so that a trigger whose event changes the indicator again cannot hide the
         crossing from the triggers after it in the list.
         """
-        crossed = []
+        crossed = None  # most calls cross nothing: no list is made for them
         for trigger in triggers:
-            holds = trigger.compare(value, trigger.value)
-            if holds and trigger.armed:
-                trigger.armed = False
-                crossed.append(trigger)
-            elif not holds and not trigger.armed and not trigger.once:
+            if trigger.compare(value, trigger.value):
+                if trigger.armed:
+                    trigger.armed = False
+                    if crossed is None:
+                        crossed = [trigger]
+                    else:
+                        crossed.append(trigger)
+            elif not trigger.armed and not trigger.once:
                 trigger.armed = True
+        if crossed is None:
+            return
         engine = self.engine
         for trigger in crossed:
             if self.cascade >= MAX_CHAIN:
