@@ -120,3 +120,27 @@ def test_warm_up_compiles_both_entry_points():
     step, run = kernel.compiled_step(), kernel.compiled_run()
     assert step is not None and run is not None
     assert step.signatures and run.signatures  # type: ignore[attr-defined]
+
+
+def test_substitute_deliveries_are_added_as_the_dense_product_adds_them():
+    """``_carried`` adds substitute volumes per channel by bincount where no channel carries
+    more than two (then any order of adding gives the same bits); it equals the dense product."""
+    net = dict(_worlds())["reference"]
+    assert net._sub_by_bincount
+    net.set_edges_open({"controllers": ["us"], "buyer_regions": ["china"]}, 0.0)
+    for _ in range(30):
+        net.step()
+    assert net._sub_delivered.max() > 0  # substitutes are carrying something
+    dense = net._delivered + net._sub_on_edge @ net._sub_delivered
+    assert net._carried().tobytes() == dense.tobytes()
+
+
+def test_a_channel_with_three_substitutes_keeps_the_dense_product():
+    from tests.economy.conftest import world
+
+    nodes = [{"id": name, "output": 10.0} for name in ("a", "b", "c", "d", "e")]
+    edges = [{"supplier": "a", "buyer": "e", "coefficient": 0.1}]
+    subs = [{"edge": f"{s}->e", "by": "a", "cap": 0.5, "ramp_weeks": 4} for s in "bcd"]
+    edges += [{"supplier": s, "buyer": "e", "coefficient": 0.1} for s in "bcd"]
+    net = SupplyNetwork(world(nodes, edges, substitutes=subs))
+    assert not net._sub_by_bincount

@@ -60,55 +60,46 @@ def _step(dt: float,
     m = src.shape[0]
     n = x.shape[0]
     k = sub_slot.shape[0]
+    # Loops are fused only where that keeps each sum's terms in numpy's order (by index).
     orders = np.empty(m)
-    shipped = np.empty(m)
+    from_orders = np.zeros(n)
     for e in range(m):
         order = need_rate[e] + _maximum(stock_target[e] - stock[e], 0.0) * restock_rate[e]
         orders[e] = order
         ship = _minimum(order, limit[e])
-        shipped[e] = ship
         delivered[e] = ship * fill[src[e]]
-    from_orders = np.zeros(n)
-    for e in range(m):
-        from_orders[src[e]] += shipped[e]
-    inflow = delivered
-    if k:
-        sub_shipped = np.empty(k)
-        for j in range(k):
-            e = sub_slot[j]
-            slot_orders = orders[e]
-            missing = 1.0 - delivered[e] / _maximum(slot_orders, TINY)
-            level = _minimum(sub_level[j] + sub_rate_dt[j], _minimum(sub_cap[j], missing))
-            sub_level[j] = level
-            ship = level * slot_orders * sub_pass[j]
-            sub_shipped[j] = ship
-            sub_delivered[j] = ship * fill[sub_alt_node[j]]
-        sub_in = np.zeros(m)
-        for j in range(k):
-            sub_in[sub_slot[j]] += sub_delivered[j]
-        inflow = np.empty(m)
-        for e in range(m):
-            inflow[e] = delivered[e] + sub_in[e]
-        from_subs = np.zeros(n)
-        for j in range(k):
-            from_subs[sub_alt_node[j]] += sub_shipped[j]
-        for i in range(n):
-            demand[i] = final[i] + from_orders[i] + from_subs[i]
-    else:
-        for i in range(n):
-            demand[i] = final[i] + from_orders[i]
+        from_orders[src[e]] += ship
+    sub_in = np.zeros(m)
+    from_subs = np.zeros(n)
+    for j in range(k):
+        e = sub_slot[j]
+        slot_orders = orders[e]
+        missing = 1.0 - delivered[e] / _maximum(slot_orders, TINY)
+        level = _minimum(sub_level[j] + sub_rate_dt[j], _minimum(sub_cap[j], missing))
+        sub_level[j] = level
+        ship = level * slot_orders * sub_pass[j]
+        sub_delivered[j] = ship * fill[sub_alt_node[j]]
+        sub_in[e] += sub_delivered[j]
+        from_subs[sub_alt_node[j]] += ship
     target = np.empty(n)
     for i in range(n):
+        # numpy adds the substitutes' orders as a second bincount (none without substitutes)
+        total = final[i] + from_orders[i]
+        demand[i] = total + from_subs[i] if k else total
         target[i] = _minimum(capacity[i], demand[i])
     available = np.empty(m)
+    pooled = pooled_nodes.shape[0] > 0
+    lost = np.zeros(n)
     for e in range(m):
         target_dst = target[dst[e]]
-        avail = stock[e] + inflow[e] * dt
+        avail = stock[e] + ((delivered[e] + sub_in[e]) if k else delivered[e]) * dt
         available[e] = avail
         need = a[e] * target_dst
         need_rate[e] = need
-        limits[e] = target_dst * dispensable[e] + _minimum(avail, need * dt) \
-            * essential_per_use[e]
+        limit_e = target_dst * dispensable[e] + _minimum(avail, need * dt) * essential_per_use[e]
+        limits[e] = limit_e
+        if pooled:
+            lost[dst[e]] += (target_dst - limit_e) if pooled_slot[e] else 0.0
     segments = slot_order.shape[0]
     for i in range(n):
         begin = slot_starts[i]
@@ -117,13 +108,9 @@ def _step(dt: float,
         for p in range(begin + 1, end):
             scarcest = _minimum(scarcest, limits[slot_order[p]])
         x[i] = _minimum(target[i], scarcest)
-    if pooled_nodes.shape[0]:
-        lost = np.zeros(n)
-        for e in range(m):
-            lost[dst[e]] += (target[dst[e]] - limits[e]) if pooled_slot[e] else 0.0
-        for p in range(pooled_nodes.shape[0]):
-            i = pooled_nodes[p]
-            x[i] = _maximum(target[i] - lost[i], 0.0)
+    for p in range(pooled_nodes.shape[0]):
+        i = pooled_nodes[p]
+        x[i] = _maximum(target[i] - lost[i], 0.0)
     for e in range(m):
         avail = available[e]
         stock[e] = avail - _minimum(avail, a_dt[e] * x[dst[e]])

@@ -127,6 +127,11 @@ class SupplyNetwork:
         # Which channel carries each substitute delivery (for flows and indicators).
         self._sub_on_edge = np.zeros((m, k))
         self._sub_on_edge[self._sub_alt_edge, np.arange(k)] = 1.0
+        # With at most two substitutes on any channel, adding each channel's deliveries in
+        # index order (bincount) is exactly the dense product: its sums are of at most two
+        # non-zero terms, and a + b = b + a. With more, the product is kept, since BLAS adds
+        # in an order of its own and a result must not move by a bit.
+        self._sub_by_bincount = k == 0 or int(np.bincount(self._sub_alt_edge).max()) <= 2
 
         self._leverage_cut = EdgeSelector(controllers=p.leverage_controllers,
                                           buyer_regions=(p.leverage_region,))
@@ -523,6 +528,9 @@ class SupplyNetwork:
     def _carried(self) -> np.ndarray:
         """Deliveries on each channel last step: own trade plus substitute volumes it carried."""
         if self._n_subs:
+            if self._sub_by_bincount:
+                return self._delivered + np.bincount(self._sub_alt_edge, self._sub_delivered,
+                                                     minlength=self._delivered.shape[0])
             return self._delivered + self._sub_on_edge @ self._sub_delivered
         return self._delivered
 
