@@ -25,6 +25,7 @@ from wargame.economy.spec import load_world
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "benchmarks" / "reference-10y.yaml"
 
+kernel.warm_up()  # the compiled kernel from the first step, not after NUMPY_STEPS_FIRST
 pytestmark = pytest.mark.skipif(kernel.compiled_step() is None,
                                 reason=f"the compiled kernel is off: {kernel.kernel_name()}")
 
@@ -117,7 +118,7 @@ def test_a_game_journals_the_same_bytes_with_numba_or_numpy():
 def test_warm_up_compiles_both_entry_points():
     assert kernel.kernel_name().startswith("numba")
     kernel.warm_up()
-    step, run = kernel.compiled_step(), kernel.compiled_run()
+    step, run = kernel.compiled_step(), kernel.compiled_run(2)
     assert step is not None and run is not None
     assert step.signatures and run.signatures  # type: ignore[attr-defined]
 
@@ -144,3 +145,26 @@ def test_a_channel_with_three_substitutes_keeps_the_dense_product():
     edges += [{"supplier": s, "buyer": "e", "coefficient": 0.1} for s in "bcd"]
     net = SupplyNetwork(world(nodes, edges, substitutes=subs))
     assert not net._sub_by_bincount
+
+
+def _imports_numba(code: str, mode: str) -> bool:
+    probe = f"import sys; {code}; print('numba' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300, env={**os.environ, kernel.KERNEL_ENV: mode})
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()[-1] == "True"
+
+
+def test_one_short_game_never_loads_numba_and_a_batch_does():
+    """numba's second of loading is paid only by a process that steps enough to gain from it."""
+    one_game = "from wargame import Game, load_scenario; Game(load_scenario('embargo-shock')).run()"
+    assert not _imports_numba(one_game, "auto")
+    assert _imports_numba(one_game, "numba")
+    steps = kernel.NUMPY_STEPS_FIRST + 10
+    many = ("from wargame.economy.network import SupplyNetwork;"
+            "from wargame.economy.spec import load_world;"
+            "net = SupplyNetwork(load_world('default'));"
+            "net.set_capacity_factor(net.node_ids[0], 0.5);"
+            f"[net.step() for _ in range({steps})];"
+            "from wargame.economy import kernel; assert kernel.compiled_step() is not None")
+    assert _imports_numba(many, "auto")

@@ -11,10 +11,12 @@ in the same order. Sums that numpy does with ``bincount`` are accumulated from +
 order, as ``bincount`` does; ``minimum``/``maximum`` follow numpy's scalar rule (the first
 operand when it is NaN or not greater/smaller); no fast-math, so no fused multiply-adds.
 
-Which path runs: numba when it imports, unless ``WARGAME_KERNEL=numpy`` is set (to debug, or to
-compare). Compilation is cached on disk next to this module (``cache=True``, or under
-``NUMBA_CACHE_DIR``), so only the first process after an install pays for it (about two seconds);
-``warm_up`` pays it up front, which a batch worker does when it starts. The kernel holds the GIL
+Which path runs: numba when it imports, once a process has taken ``NUMPY_STEPS_FIRST`` steps
+(a one-game command never pays numba's second of loading); ``WARGAME_KERNEL=numba`` from the
+first step, ``WARGAME_KERNEL=numpy`` never (to debug, or to compare). Compilation is cached on
+disk next to this module (``cache=True``, or under ``NUMBA_CACHE_DIR``), so only the first
+process after an install pays for it (about three seconds); ``warm_up`` pays it up front, which
+a batch worker does when it starts. The kernel holds the GIL
 (no ``nogil``), so games stepped from several threads never interleave inside it.
 """
 
@@ -125,9 +127,18 @@ def _run(steps: int, dt: float, *arrays: Any) -> None:
         _step(dt, *arrays)
 
 
+NUMPY_STEPS_FIRST = 3000
+"""Steps a process takes on the numpy path before it loads the compiled kernel (unless told
+otherwise). Importing numba and loading the cached kernel costs about a second; numpy steps the
+reference world in about 60 µs. A command that plays one game (``wargame run``, the UI, a test's
+subprocess) is over before the kernel would pay for itself; a batch crosses this within its
+first few replications, and a batch worker loads it at once (``warm_up``). The numbers are the
+same either way."""
+
+
 def _compile() -> tuple[Callable[..., None] | None, Callable[..., None] | None, str]:
-    """The compiled step and the kernel's name, or (None, why numpy steps instead)."""
-    if os.environ.get(KERNEL_ENV, "").strip().lower() == "numpy":
+    """The compiled step and run, and the kernel's name; or (None, None, why numpy steps)."""
+    if _mode() == "numpy":
         return None, None, f"numpy ({KERNEL_ENV}=numpy)"
     try:
         import numba
@@ -141,29 +152,48 @@ def _compile() -> tuple[Callable[..., None] | None, Callable[..., None] | None, 
     return _step, numba.njit(**options)(_run), f"numba {numba.__version__}"
 
 
+def _mode() -> str:
+    """``numpy``, ``numba`` (from the first step) or ``auto`` (after ``NUMPY_STEPS_FIRST``)."""
+    mode = os.environ.get(KERNEL_ENV, "auto").strip().lower()
+    return mode if mode in ("numpy", "numba") else "auto"
+
+
 _chosen: tuple[Callable[..., None] | None, Callable[..., None] | None, str] | None = None
+_numpy_steps_left = NUMPY_STEPS_FIRST
 
 
-def compiled_step() -> Callable[..., None] | None:
-    """The compiled step, or None when the numpy fallback runs. Chosen (and numba imported, about
-    half a second) on first use, so that a command or a scenario without an economy never pays
-    for it."""
-    global _chosen
+def compiled_step(steps: int = 1) -> Callable[..., None] | None:
+    """The compiled step for the next ``steps`` steps, or None while the numpy path runs them:
+    always without numba or with ``WARGAME_KERNEL=numpy``; for a process's first
+    ``NUMPY_STEPS_FIRST`` steps unless ``WARGAME_KERNEL=numba`` or ``warm_up`` was called."""
+    global _numpy_steps_left
     if _chosen is None:
-        _chosen = _compile()
+        if _numpy_steps_left > 0 and _mode() == "auto":
+            _numpy_steps_left -= steps
+            return None
+        _choose()
+    assert _chosen is not None
     return _chosen[0]
 
 
-def compiled_run() -> Callable[..., None] | None:
-    """``_run`` compiled: ``steps`` steps in one call, or None when the numpy fallback runs."""
-    compiled_step()
+def compiled_run(steps: int) -> Callable[..., None] | None:
+    """``_run`` compiled, for ``steps`` steps in one call; None as ``compiled_step``."""
+    if compiled_step(steps) is None:
+        return None
     assert _chosen is not None
     return _chosen[1]
 
 
+def _choose() -> None:
+    global _chosen
+    if _chosen is None:
+        _chosen = _compile()
+
+
 def kernel_name() -> str:
-    """Which step runs, for benchmarks and reports: ``numba 0.68.1`` or ``numpy (why)``."""
-    compiled_step()
+    """The step that runs once chosen, for benchmarks and reports: ``numba 0.68.1`` or
+    ``numpy (why)``. Naming it chooses it (and imports numba)."""
+    _choose()
     assert _chosen is not None
     return _chosen[2]
 
@@ -171,7 +201,9 @@ def kernel_name() -> str:
 def warm_up() -> None:
     """Compile (or load from the on-disk cache) the kernel now, on a two-node network, so that a
     worker's first replication does not pay for it."""
-    step, run = compiled_step(), compiled_run()
+    _choose()
+    assert _chosen is not None
+    step, run = _chosen[0], _chosen[1]
     if step is None or run is None:
         return
     from_one = np.zeros(1, dtype=np.intp)

@@ -228,8 +228,8 @@ class SupplyNetwork:
         """``steps`` steps of ``dt_weeks``: the same as calling ``step`` that many times (with no
         move between them), in one call of the compiled kernel where it runs."""
         dt = float(dt_weeks)
-        run = compiled_run()
-        if steps <= 1 or run is None:
+        run = compiled_run(steps) if steps > 1 else None
+        if run is None:
             for _ in range(steps):
                 self.step(dt)
             return
