@@ -168,3 +168,16 @@ def test_one_short_game_never_loads_numba_and_a_batch_does():
             f"[net.step() for _ in range({steps})];"
             "from wargame.economy import kernel; assert kernel.compiled_step() is not None")
     assert _imports_numba(many, "auto")
+
+
+def test_reading_some_indicators_gives_the_same_bits_as_reading_all():
+    """A game reads only the indicators it binds (``indicator_list(places)``): the same
+    numbers, in the order asked, as the full reading."""
+    net = dict(_worlds())["reference"]
+    net.set_edges_open({"controllers": ["us"], "buyer_regions": ["china"]}, 0.1)
+    for _ in range(12):
+        net.step()
+    full = net.indicator_list()
+    places = tuple(reversed(range(len(full))))[::3]
+    assert net.indicator_list(places) == [full[place] for place in places]
+    assert dict(zip(net.indicator_names(), full, strict=True)) == net.indicator_values()

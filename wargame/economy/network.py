@@ -431,20 +431,44 @@ class SupplyNetwork:
         """Current value of every indicator, as Python floats, in ``indicator_names`` order."""
         return dict(zip(self._names, self.indicator_list(), strict=True))
 
-    def indicator_list(self) -> list[float]:
-        """``indicator_values``' values alone, in ``indicator_names`` order (once a tick)."""
-        carried = self._carried()
-        ratio_num = self._dep_num @ carried
-        values = np.concatenate((
-            self._ind_nodes @ self._x + self._ind_offset,
-            self._ind_flow @ carried,
-            ratio_num / np.maximum(self._dep_den @ carried, _TINY) * self._dep_scale,
-            self._ind_lost @ self._lost_output(),
-            self._ind_leak @ (carried * self._leak_fraction),
-            self._share_num @ self._x / np.maximum(self._share_den @ carried, _TINY)
-            * self._share_scale,
-        ))
-        return values[self._ind_order].tolist()
+    def indicator_list(self, places: tuple[int, ...] | None = None) -> list[float]:
+        """``indicator_values``' values alone, in ``indicator_names`` order; or only those at
+        ``places`` (positions in ``indicator_names``), in that order, computing only the
+        products they need (once a tick: a game reads only the indicators it binds)."""
+        if places is None:
+            carried = self._carried()
+            values = np.concatenate([self._block(kind, carried) for kind in range(6)])
+            return values[self._ind_order].tolist()
+        carried = self._carried() if self._needs_carried(places) else self._delivered
+        blocks: dict[int, list[float]] = {}
+        chosen = []
+        for place in places:
+            kind, row = self._ind_block[place]
+            block = blocks.get(kind)
+            if block is None:
+                block = blocks[kind] = self._block(kind, carried).tolist()
+            chosen.append(block[row])
+        return chosen
+
+    def _needs_carried(self, places: tuple[int, ...]) -> bool:
+        return any(self._ind_block[place][0] in (1, 2, 4, 5) for place in places)
+
+    def _block(self, kind: int, carried: np.ndarray) -> np.ndarray:
+        """One kind of indicator as the products ``_compile_indicators`` made (0 output, 1 flow,
+        2 dependence and ratios of flows, 3 lost, 4 leakage, 5 shares of output)."""
+        if kind == 0:
+            return self._ind_nodes @ self._x + self._ind_offset
+        if kind == 1:
+            return self._ind_flow @ carried
+        if kind == 2:
+            return (self._dep_num @ carried / np.maximum(self._dep_den @ carried, _TINY)
+                    * self._dep_scale)
+        if kind == 3:
+            return self._ind_lost @ self._lost_output()
+        if kind == 4:
+            return self._ind_leak @ (carried * self._leak_fraction)
+        return (self._share_num @ self._x / np.maximum(self._share_den @ carried, _TINY)
+                * self._share_scale)
 
     def output(self) -> dict[str, float]:
         """Current output per week of each node."""
@@ -636,6 +660,11 @@ class SupplyNetwork:
                                        *leak_rows, *share_rows)]
         position = {name: i for i, name in enumerate(computed)}
         self._ind_order = np.array([position[name] for name in names], dtype=np.intp)
+        sizes = (len(node_rows), len(flow_rows), len(dep_rows), len(lost_rows), len(leak_rows),
+                 len(share_rows))
+        block_of = [(kind, row) for kind, size in enumerate(sizes) for row in range(size)]
+        self._ind_block = tuple(block_of[position[name]] for name in names)
+        """Per indicator (in name order), its kind of product (``_block``) and row in it."""
         return tuple(names)
 
 

@@ -34,12 +34,21 @@ def year_starts(start: dt.date, horizon_weeks: float) -> list[tuple[int, float]]
 def _bindings_reader(scenario: Scenario) -> Factory:
     """The bound indicators' update, compiled once per scenario (``tick.read_bindings``)."""
     assert scenario.economy is not None
+    bound = [(position, indicator.economy)
+             for position, indicator in enumerate(scenario.indicators.values())
+             if indicator.economy is not None and indicator.economy not in LEVERAGE_BINDINGS]
+    return read_bindings(scenario, [(position, number)
+                                    for number, (position, _) in enumerate(bound)])
+
+
+@per_object
+def _bound_places(scenario: Scenario) -> tuple[int, ...]:
+    """Where the bound indicators are in the network's ``indicator_names``, in binding order."""
+    assert scenario.economy is not None
     names = SupplyNetwork.for_world(scenario.economy.world).indicator_names()
     place = {name: i for i, name in enumerate(names)}
-    return read_bindings(scenario, [
-        (position, place[indicator.economy])
-        for position, indicator in enumerate(scenario.indicators.values())
-        if indicator.economy is not None and indicator.economy not in LEVERAGE_BINDINGS])
+    return tuple(place[indicator.economy] for indicator in scenario.indicators.values()
+                 if indicator.economy is not None and indicator.economy not in LEVERAGE_BINDINGS)
 
 
 class EconomyLink:
@@ -79,6 +88,7 @@ class EconomyLink:
                 value = start[indicator.economy]
             values[position] = min(max(value, low[position]), high[position])
         self._read_bindings = _bindings_reader(scenario)(values, set_indicator, not_finite)
+        self._bound_places = _bound_places(scenario)
         """Sets every bound indicator from the network's ``indicator_list``."""
         self.leverage_period = max(1, round(scenario.economy.leverage_every_weeks
                                             / self.meta.tick_weeks))
@@ -95,7 +105,7 @@ class EconomyLink:
         if pending and self.env.now >= pending[0][1]:
             self._mark_years(network)
         if self.bindings:
-            self._read_bindings(network.indicator_list())
+            self._read_bindings(network.indicator_list(self._bound_places))
         if self.leverage_positions and ticks_done % self.leverage_period == 0:
             leverage = network.leverage()
             for position, relative in self.leverage_positions:
