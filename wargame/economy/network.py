@@ -14,7 +14,7 @@ calls and no Python loop over nodes or edges, because a 520-week replication ste
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -439,19 +439,22 @@ class SupplyNetwork:
             carried = self._carried()
             values = np.concatenate([self._block(kind, carried) for kind in range(6)])
             return values[self._ind_order].tolist()
-        carried = self._carried() if self._needs_carried(places) else self._delivered
-        blocks: dict[int, list[float]] = {}
-        chosen = []
-        for place in places:
-            kind, row = self._ind_block[place]
-            block = blocks.get(kind)
-            if block is None:
-                block = blocks[kind] = self._block(kind, carried).tolist()
-            chosen.append(block[row])
-        return chosen
+        return self.indicator_reader(places)()
 
-    def _needs_carried(self, places: tuple[int, ...]) -> bool:
-        return any(self._ind_block[place][0] in (1, 2, 4, 5) for place in places)
+    def indicator_reader(self, places: tuple[int, ...]) -> Callable[[], list[float]]:
+        """``indicator_list(places)`` as a function planned once (a game reads it each tick)."""
+        spots = [self._ind_block[place] for place in places]
+        kinds = tuple(sorted({kind for kind, _ in spots}))
+        needs_carried = any(kind in (1, 2, 4, 5) for kind in kinds)
+        where = [(kinds.index(kind), row) for kind, row in spots]
+        block = self._block
+
+        def read() -> list[float]:
+            carried = self._carried() if needs_carried else self._delivered
+            blocks = [block(kind, carried).tolist() for kind in kinds]
+            return [blocks[number][row] for number, row in where]
+
+        return read
 
     def _block(self, kind: int, carried: np.ndarray) -> np.ndarray:
         """One kind of indicator as the products ``_compile_indicators`` made (0 output, 1 flow,

@@ -88,7 +88,7 @@ class EconomyLink:
                 value = start[indicator.economy]
             values[position] = min(max(value, low[position]), high[position])
         self._read_bindings = _bindings_reader(scenario)(values, set_indicator, not_finite)
-        self._bound_places = _bound_places(scenario)
+        self._read_network = network.indicator_reader(_bound_places(scenario))
         """Sets every bound indicator from the network's ``indicator_list``."""
         self.leverage_period = max(1, round(scenario.economy.leverage_every_weeks
                                             / self.meta.tick_weeks))
@@ -105,7 +105,7 @@ class EconomyLink:
         if pending and self.env.now >= pending[0][1]:
             self._mark_years(network)
         if self.bindings:
-            self._read_bindings(network.indicator_list(self._bound_places))
+            self._read_bindings(self._read_network())
         if self.leverage_positions and ticks_done % self.leverage_period == 0:
             leverage = network.leverage()
             for position, relative in self.leverage_positions:
