@@ -9,8 +9,10 @@ seat is shown, use the team's belief, and the white cell can compare the two.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from wargame.engine.rng import RandomStreams, Stream
+from wargame.memo import per_object
 from wargame.scenario.schema import Scenario
 
 History = list[tuple[float, tuple[float, ...]]]
@@ -22,13 +24,8 @@ class Intelligence:
 
     def __init__(self, scenario: Scenario, streams: RandomStreams, values: list[float],
                  low: list[float], high: list[float]) -> None:
-        tick = scenario.meta.tick_weeks
-        self.entries: dict[str, list[tuple[int, int, float]]] = {}
+        self.entries: dict[str, list[tuple[int, int, float]]] = _entries(scenario)
         """Per team, (indicator position, lag in ticks, noise sd), in scenario order."""
-        for position, indicator in enumerate(scenario.indicators.values()):
-            for team, intel in indicator.intel.items():
-                lag_ticks = math.ceil(intel.lag_weeks / tick - 1e-9)
-                self.entries.setdefault(team, []).append((position, lag_ticks, intel.noise_sd))
         self.views: dict[str, list[float]] = {team: list(values) for team in self.entries}
         """Per team, its current reading of every indicator (true values where it has no intel)."""
         self.view_history: dict[str, History] = {
@@ -37,6 +34,7 @@ class Intelligence:
             team: streams.stream(f"intel.{team}") for team in self.entries}
         self.low = low
         self.high = high
+        self._update = self._compile(scenario)
 
     def __bool__(self) -> bool:
         """Whether any team reads anything through intelligence (else the tick skips it)."""
@@ -52,16 +50,62 @@ class Intelligence:
         """Each team's reading: the value ``lag`` ticks ago plus a fresh error, within bounds.
 
         Errors are drawn from the team's own stream in scenario order, once a tick, so readings
-        are the same however often anyone looks at them.
+        are the same however often anyone looks at them. Compiled once per scenario
+        (``_update_source``) into one function: the loop over teams and entries written out.
         """
-        latest = len(history) - 1
-        low, high = self.low, self.high
-        for team, entries in self.entries.items():
-            view = self.views[team]
-            stream = self.streams[team]
-            for position, lag, noise_sd in entries:
-                reading = history[max(0, latest - lag)][1][position]
-                if noise_sd:
-                    reading += noise_sd * stream.normal()
-                view[position] = min(max(reading, low[position]), high[position])
-            self.view_history[team].append((now, tuple(view)))
+        self._update(history, now)
+
+    def _compile(self, scenario: Scenario) -> Callable[[History, float], None]:
+        views = [self.views[team] for team in self.entries]
+        normals = [self.streams[team].normal for team in self.entries]
+        appends = [self.view_history[team].append for team in self.entries]
+        make = _update_factory(scenario)
+        update: Callable[[History, float], None] = make(views, normals, appends, self.low,
+                                                        self.high)
+        return update
+
+
+def _entries(scenario: Scenario) -> dict[str, list[tuple[int, int, float]]]:
+    """Per team, (indicator position, lag in ticks, noise sd), in scenario order."""
+    tick = scenario.meta.tick_weeks
+    entries: dict[str, list[tuple[int, int, float]]] = {}
+    for position, indicator in enumerate(scenario.indicators.values()):
+        for team, intel in indicator.intel.items():
+            lag_ticks = math.ceil(intel.lag_weeks / tick - 1e-9)
+            entries.setdefault(team, []).append((position, lag_ticks, intel.noise_sd))
+    return entries
+
+
+def _update_source(scenario: Scenario) -> str:
+    """The source of ``update`` for this scenario: per team, each reading as one statement
+    doing what the loop it replaces did (``min(max(...))`` with the same bounds, the error added
+    to the lagged value)."""
+    lines = ["def make(views, normals, appends, low, high):",
+             "    def update(history, now):",
+             "        latest = len(history) - 1"]
+    lags = sorted({lag for entries in _entries(scenario).values() for _, lag, _ in entries})
+    for lag in lags:
+        row = "history[latest]" if lag == 0 else \
+            f"history[latest - {lag} if latest > {lag} else 0]"
+        lines.append(f"        row_{lag} = {row}[1]")
+    for number, entries in enumerate(_entries(scenario).values()):
+        lines.append(f"        view = views[{number}]")
+        lines.append(f"        normal = normals[{number}]")
+        for position, lag, noise_sd in entries:
+            reading = f"row_{lag}[{position}]"
+            if noise_sd:
+                reading = f"{reading} + {float(noise_sd)!r} * normal()"
+            lines.append(f"        view[{position}] = min(max({reading}, low[{position}]), "
+                         f"high[{position}])")
+        lines.append(f"        appends[{number}]((now, tuple(view)))")
+    lines.append("    return update")
+    return "\n".join(lines) + "\n"
+
+
+@per_object
+def _update_factory(scenario: Scenario) -> Callable[..., Callable[[History, float], None]]:
+    namespace: dict[str, object] = {}
+    exec(compile(_update_source(scenario), "<wargame intelligence>", "exec"), namespace)
+    make = namespace["make"]
+    assert callable(make)
+    return make
