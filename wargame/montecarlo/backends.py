@@ -37,6 +37,13 @@ from wargame.errors import RequestError, SetupError
 
 BACKENDS = ("process", "dask")
 
+WORKER_ENVIRONMENT = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+                      "MKL_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1"}
+"""Set in each process-pool worker's environment (before it imports numpy): one worker per core
+already uses every core, and a BLAS that starts its own threads in each worker makes the
+network's small products 30 times slower on a busy machine. Dask's nanny sets the first three
+itself (``distributed.nanny.pre-spawn-environ``)."""
+
 SCHEDULER_TIMEOUT = "20s"
 """How long to keep trying a remote Dask scheduler before saying it cannot be reached."""
 
@@ -103,12 +110,55 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=True, cancel_futures=True)
 
 
+class _Shared(threading.local):
+    """The executors ``shared_executor`` holds open in this thread, innermost last."""
+
+    def __init__(self) -> None:
+        self.open: list[tuple[tuple[str, int, str | None], Executor, int]] = []
+
+
+_shared = _Shared()
+
+
+@contextmanager
+def shared_executor(backend: str, jobs: int, address: str | None = None
+                    ) -> Iterator[tuple[Executor, int]]:
+    """One executor for several batches (a showcase's postures, a design's points): every
+    ``executor`` asked for with the same arguments inside this block is this one, so workers
+    start, import the engine and warm up once, not once a batch."""
+    with executor(backend, jobs, address) as opened:
+        _shared.open.append(((backend, jobs, address), *opened))
+        try:
+            yield opened
+        finally:
+            _shared.open.pop()
+
+
+@contextmanager
+def _worker_environment() -> Iterator[None]:
+    """``WORKER_ENVIRONMENT`` in ``os.environ`` while the pool's workers are spawned (they
+    inherit it), the parent's own values restored after (its numpy is loaded already)."""
+    saved = {name: os.environ.get(name) for name in WORKER_ENVIRONMENT}
+    os.environ.update(WORKER_ENVIRONMENT)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 @contextmanager
 def executor(backend: str, jobs: int, address: str | None = None
              ) -> Iterator[tuple[Executor, int]]:
-    """An executor and its number of workers."""
+    """An executor and its number of workers (the open one, inside ``shared_executor``)."""
     if backend not in BACKENDS:
         raise RequestError(f"unknown backend '{backend}' (expected one of: {', '.join(BACKENDS)})")
+    if _shared.open and _shared.open[-1][0] == (backend, jobs, address):
+        yield _shared.open[-1][1], _shared.open[-1][2]
+        return
     if backend == "process":
         if jobs <= 1:
             yield _InProcess(), 1
@@ -118,7 +168,7 @@ def executor(backend: str, jobs: int, address: str | None = None
                 "a batch was started inside a worker process: put the call that starts it under "
                 "`if __name__ == \"__main__\":` in your script")
         context = multiprocessing.get_context("spawn")
-        with _workers_do_not_import_main():
+        with _workers_do_not_import_main(), _worker_environment():
             pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                                        initializer=_worker_start)
             try:
@@ -141,8 +191,9 @@ def executor(backend: str, jobs: int, address: str | None = None
                              "an address like tcp://scheduler:8786)") from None
         cluster = None
     else:
-        cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+        with _workers_do_not_import_main():  # its nannies spawn workers as the pool does
+            cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1,
+                                   processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
         workers = len(client.scheduler_info().get("workers", {})) or max(1, jobs)

@@ -133,12 +133,14 @@ def cmd_mc(args: argparse.Namespace) -> int:
                            at_turn=args.at_turn)
 
     if args.sweep or args.lhs or args.sobol:
+        from wargame.montecarlo.backends import default_jobs, shared_executor
         from wargame.montecarlo.design import design_from_args, run_design
 
         design = design_from_args(args.sweep, args.lhs, args.sobol, args.seed)
         print(f"{design.kind} design: {len(design.points)} points × {args.runs} replications")
+        jobs = default_jobs() if args.jobs is None else args.jobs
         try:
-            with _stopped_by_signals():
+            with _stopped_by_signals(), shared_executor(args.backend, jobs, args.address):
                 run_design(design, lambda point, directory: run(point, directory),
                            Path(args.out))
         except KeyboardInterrupt as exc:

@@ -58,6 +58,7 @@ from wargame.montecarlo.storage import (
     read_part,
     remove_unlisted_parts,
     save_manifest,
+    series_table,
     summary_schema,
     write_part,
 )
@@ -65,7 +66,13 @@ from wargame.scenario.loader import load_scenario, scenario_dump, scenario_hash
 from wargame.scenario.postures import with_postures
 from wargame.scenario.schema import Scenario
 
-TARGET_CHUNK_SECONDS = 1.0
+TARGET_CHUNK_SECONDS = 3.0
+"""About this much work a chunk: each chunk's parts and manifest are written (and fsynced) in
+about 50 ms (a Parquet part of series, one of outcomes, the manifest), so 3 s keeps writing
+near 2 % of compute."""
+CHUNKS_PER_WORKER = 4
+"""At least this many chunks per worker where the batch allows, so that no worker is left with
+a long last chunk while the others wait (the balance a 2-worker speed-up needs)."""
 MAX_CHUNK = 1000
 MAX_SERIES = 12
 # What must match for a resume to continue a batch rather than mix two.
@@ -94,13 +101,24 @@ def _default_series(scenario: Scenario) -> list[str]:
     return chosen[:MAX_SERIES]
 
 
-def _chunk_size(job: ChunkJob) -> int:
-    """Replications per chunk for about a second of work, from one timed replication."""
-    started = time.perf_counter()
-    run_chunk(ChunkJob(-1, 0, 1, job.seed, job.scenario_json, job.outcomes, (),
-                       job.journal_text, job.at_turn))
-    seconds = max(time.perf_counter() - started, 1e-4)
-    return max(1, min(MAX_CHUNK, round(TARGET_CHUNK_SECONDS / seconds)))
+def _chunk_size(job: ChunkJob, runs: int, jobs: int) -> int:
+    """Replications per chunk for about ``TARGET_CHUNK_SECONDS`` of work, and (with more than
+    one worker) small enough to give each of ``jobs`` workers ``CHUNKS_PER_WORKER`` chunks.
+
+    The work is the faster of the second and third of three timed replications: the first in a
+    process prepares the scenario's template, and one of the next may load the compiled network
+    kernel (``economy.kernel.NUMPY_STEPS_FIRST``), neither of which a worker pays again."""
+    probe = ChunkJob(-1, 0, 1, job.seed, job.scenario_json, job.outcomes, (), job.journal_text,
+                     job.at_turn)
+    timed = []
+    for _ in range(3):
+        started = time.perf_counter()
+        run_chunk(probe)
+        timed.append(time.perf_counter() - started)
+    seconds = max(min(timed[1:]), 1e-4)
+    by_time = round(TARGET_CHUNK_SECONDS / seconds)
+    balanced = runs if jobs <= 1 else -(-runs // (CHUNKS_PER_WORKER * jobs))
+    return max(1, min(MAX_CHUNK, by_time, balanced))
 
 
 def _check_same_config(old: dict[str, Any], new: dict[str, Any], out: Path) -> None:
@@ -298,7 +316,8 @@ def monte_carlo(scenario: Scenario | str | Path | None, runs: int, seed: int = 0
     }
     shown = progress is None or progress is True  # a callback (a UI) draws its own
     with FolderLock(prepare_folder(out)):
-        manifest, chunk_size = _open_batch(out, config, template, chunk_size, resume, shown)
+        manifest, chunk_size = _open_batch(out, config, template, chunk_size, resume, shown,
+                                           jobs)
         if tuple(manifest["outcomes"]) != template.outcomes:  # an older batch, resumed as it was
             template = dataclasses.replace(template, outcomes=tuple(manifest["outcomes"]))
         manifest.update(backend=backend, jobs=jobs)
@@ -310,7 +329,7 @@ def monte_carlo(scenario: Scenario | str | Path | None, runs: int, seed: int = 0
 
 
 def _open_batch(out: Path, config: dict[str, Any], template: ChunkJob, chunk_size: int | None,
-                resume: bool, shown: bool) -> tuple[dict[str, Any], int]:
+                resume: bool, shown: bool, jobs: int) -> tuple[dict[str, Any], int]:
     """The manifest to continue (a resume, its damaged chunks unlisted) or a new one."""
     if resume and (out / "manifest.json").exists():
         manifest = load_manifest(out)
@@ -328,7 +347,7 @@ def _open_batch(out: Path, config: dict[str, Any], template: ChunkJob, chunk_siz
                   f"{', '.join(map(str, damaged))} (a part was missing or damaged)",
                   file=sys.stderr)
     else:  # a new batch, replacing any batch the folder held (its parts are removed)
-        chunk_size = chunk_size or _chunk_size(template)
+        chunk_size = chunk_size or _chunk_size(template, config["runs"], jobs)
         manifest = {"format": FORMAT, "engine_version": __version__, **config,
                     "chunk_size": chunk_size, "backend": "", "jobs": 0,
                     "chunks": [], "failures": [],
@@ -386,7 +405,7 @@ def _store(out: Path, manifest: dict[str, Any], job: ChunkJob, result: ChunkResu
     """Write the chunk's parts, then list them in the manifest (in that order: see storage)."""
     started = time.perf_counter()
     write_part(out / "summary", job.index, result.summary, schema)
-    write_part(out / "series", job.index, result.series, SERIES_SCHEMA)
+    write_part(out / "series", job.index, series_table(result.series), SERIES_SCHEMA)
     manifest["chunks"].append({"index": job.index, "start": job.start, "stop": job.stop,
                                "file": part_name(job.index),
                                "seconds": round(result.seconds, 6)})

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from wargame.montecarlo.analysis import OutcomeSummary, compare, summarise
+from wargame.montecarlo.backends import default_jobs, shared_executor
 from wargame.montecarlo.headline import OUTCOMES, POSTURES, SCENARIO, SHARES
 from wargame.montecarlo.labels import labels_for
 from wargame.montecarlo.plots import comparison_chart, distributions, fan_chart
@@ -47,12 +48,14 @@ def showcase(runs: int = DEFAULT_RUNS, seed: int = 0, jobs: int | None = None,
     stream = stream or sys.stdout
     out = Path(out)
     batches = []
-    for posture in POSTURES:
-        print(f"running {runs} replications of {SCENARIO} under {posture} ...", file=stream,
-              flush=True)
-        batches.append(monte_carlo(SCENARIO, runs, seed, jobs, out=out / posture,
-                                   postures=[posture], progress=progress,
-                                   series=list(FANS)))
+    jobs = default_jobs() if jobs is None else jobs
+    with shared_executor("process", jobs):  # one warm pool for the three postures
+        for posture in POSTURES:
+            print(f"running {runs} replications of {SCENARIO} under {posture} ...", file=stream,
+                  flush=True)
+            batches.append(monte_carlo(SCENARIO, runs, seed, jobs, out=out / posture,
+                                       postures=[posture], progress=progress,
+                                       series=list(FANS)))
     for line in comparison_table(batches, OUTCOMES):
         print(line, file=stream)
     plots = out / "plots"

@@ -23,6 +23,7 @@ import stat
 from pathlib import Path
 from typing import Any, TypeGuard
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -72,12 +73,28 @@ def _is_regular(path: Path) -> bool:
         return False
 
 
-def write_part(directory: Path, index: int, columns: dict[str, list[Any]],
+def series_table(columns: dict[str, Any]) -> pa.Table:
+    """A chunk's series (``replication.ChunkResult.series``: arrays, the indicator as codes
+    into ``names``) as a table of ``SERIES_SCHEMA``; the same table, and so the same Parquet
+    bytes, as one made from the rows (its dictionary in the order names first appear)."""
+    codes = np.asarray(columns["indicator"], dtype=np.int32)
+    names = list(columns["names"]) if codes.size else []
+    indicator = pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()),
+                                               pa.array(names, pa.string()))
+    return pa.Table.from_arrays(
+        [pa.array(np.asarray(columns["replication"], dtype=np.int64), pa.int64()),
+         pa.array(np.asarray(columns["week"], dtype=float), pa.float64()), indicator,
+         pa.array(np.asarray(columns["value"], dtype=float), pa.float64())],
+        schema=SERIES_SCHEMA)
+
+
+def write_part(directory: Path, index: int, columns: dict[str, list[Any]] | pa.Table,
                schema: pa.Schema) -> None:
     """Write one Parquet part atomically (``wargame.files.save_atomic``: temp file in the same
     folder, fsync, rename, a killed write's leftover swept by the next)."""
     target = directory / part_name(index)
-    table = pa.Table.from_pydict(columns, schema=schema)
+    table = columns if isinstance(columns, pa.Table) else pa.Table.from_pydict(columns,
+                                                                               schema=schema)
     try:
         save_atomic(target, lambda handle: pq.write_table(table, handle, compression="zstd"))
     except OutputError as exc:  # the place cannot be written: the folder itself is fine
