@@ -58,3 +58,26 @@ def test_a_non_finite_move_parameter_is_refused():
     game = wargame.Game(wargame.load_scenario_text(TINY, "t.yaml"))
     with pytest.raises(wargame.MoveError, match=r"move.params.by: must be a finite number"):
         game.submit({"team": "us", "kind": "raise_level", "params": {"by": float("nan")}})
+
+
+def test_a_file_loaded_again_unchanged_is_not_parsed_again_and_any_change_is_seen(tmp_path):
+    """Loads are remembered by the content of every file read (the file, its bases): a batch
+    per posture reads the library's base once, and an edit is seen however fast it follows."""
+    base = tmp_path / "base.yaml"
+    base.write_text((SCENARIOS / "escalation-ladder.yaml").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: base.yaml\nindicators:\n  tension: {initial: 0.25}\n",
+                     encoding="utf-8")
+    first = wargame.load_scenario(child)
+    assert wargame.load_scenario(child) is first
+    child.write_text("extends: base.yaml\nindicators:\n  tension: {initial: 0.35}\n",
+                     encoding="utf-8")  # the same size, at once: a new content
+    edited = wargame.load_scenario(child)
+    assert edited.indicators["tension"].initial == 0.35
+    text = base.read_text(encoding="utf-8")
+    base.write_text(text.replace("name:", "name: Edited", 1), encoding="utf-8")
+    assert wargame.load_scenario(child).meta.name != edited.meta.name  # the base changed
+    base.unlink()
+    with pytest.raises(ScenarioError, match="base scenario not found"):
+        wargame.load_scenario(child)

@@ -33,6 +33,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
+from wargame.economy.kernel import warm_up
 from wargame.errors import RequestError, SetupError
 
 BACKENDS = ("process", "dask")
@@ -120,13 +121,23 @@ class _Shared(threading.local):
 _shared = _Shared()
 
 
+def _warm_worker() -> None:
+    """Load the compiled network kernel in a worker (``economy.kernel.warm_up``)."""
+    warm_up()
+
+
 @contextmanager
 def shared_executor(backend: str, jobs: int, address: str | None = None
                     ) -> Iterator[tuple[Executor, int]]:
     """One executor for several batches (a showcase's postures, a design's points): every
     ``executor`` asked for with the same arguments inside this block is this one, so workers
-    start, import the engine and warm up once, not once a batch."""
+    start, import the engine and warm up once, not once a batch. Its workers are started and
+    warmed at once, while the first batch is being prepared."""
     with executor(backend, jobs, address) as opened:
+        pool, workers = opened
+        if not isinstance(pool, _InProcess):
+            for _ in range(workers):
+                pool.submit(_warm_worker)  # spawns the workers now; nothing waits for it
         _shared.open.append(((backend, jobs, address), *opened))
         try:
             yield opened

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from wargame._version import __version__
+from wargame.economy.kernel import NUMPY_STEPS_FIRST, warm_up
 from wargame.engine.game import Game
 from wargame.engine.journal import Journal
 from wargame.errors import (
@@ -304,6 +305,9 @@ def monte_carlo(scenario: Scenario | str | Path | None, runs: int, seed: int = 0
         raise RequestError(f"unknown indicator(s) for --series: "
                            f"{', '.join(name or repr(name) for name in unknown)} "
                            f"(expected some of: {', '.join(resolved.indicators)})")
+    if resolved.economy is not None and runs * resolved.meta.horizon_weeks \
+            / resolved.meta.tick_weeks >= NUMPY_STEPS_FIRST:
+        warm_up()  # the batch would load the compiled kernel anyway: load it before timing
     scenario_json = json.dumps(scenario_dump(resolved), separators=(",", ":"))
     template = ChunkJob(0, 0, 0, seed, scenario_json, tuple(outcomes), tuple(series_names),
                         journal_text, at_turn)

@@ -8,7 +8,10 @@ With ``extends:``, values keep the location of the file that set them last.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -35,7 +38,33 @@ from wargame.yamlio import (
 MAX_EXTENDS_DEPTH = 16
 
 
+class _Reading(threading.local):
+    """The files one ``load_scenario`` call has read, in this thread (None: not recording)."""
+
+    def __init__(self) -> None:
+        self.files: list[Path] | None = None
+
+
+_reading = _Reading()
+_LOADED: OrderedDict[tuple[str, str, tuple[Path, ...]], tuple[Scenario, tuple[Any, ...]]] = (
+    OrderedDict())
+_LOADED_KEPT = 16
+_loaded_lock = threading.Lock()
+
+
+def _stamps(files: Iterable[Path]) -> tuple[Any, ...] | None:
+    """Each file's content hash: a file rewritten since (even within the clock's resolution,
+    with the same size) reads as changed. None when one cannot be read."""
+    try:
+        return tuple((str(file), hashlib.sha256(Path(file).read_bytes()).hexdigest())
+                     for file in files)
+    except OSError:
+        return None
+
+
 def _read(path: Path, shown: str) -> str:
+    if _reading.files is not None:
+        _reading.files.append(path)
     data = read_regular_file(path, MAX_SCENARIO_BYTES,
                              lambda message: ScenarioError(Issue(message, file=shown)),
                              what="scenario")
@@ -183,9 +212,26 @@ def load_scenario(source: str | Path, *, folders: Iterable[str | Path] = ()) -> 
         path = _shipped_dir() / f"{source}.yaml"
         shown = f"scenarios/{source}.yaml"
     allowed = allowed_folders(path, folders)
-    located = _resolve(path, shown, (), allowed)
-    _embed_world_file(located, allowed)
-    return validate_scenario_data(located.data, located.where, shown)
+    key = (os.path.abspath(path), shown, allowed)
+    with _loaded_lock:
+        cached = _LOADED.get(key)
+    if cached is not None and _stamps(Path(stamp[0]) for stamp in cached[1]) == cached[1]:
+        return cached[0]  # frozen, and every file it was read from is as it was
+    outer, _reading.files = _reading.files, []
+    try:
+        located = _resolve(path, shown, (), allowed)
+        _embed_world_file(located, allowed)
+        scenario = validate_scenario_data(located.data, located.where, shown)
+        stamps = _stamps(_reading.files)
+    finally:
+        _reading.files = outer
+    if stamps is not None:
+        with _loaded_lock:
+            _LOADED[key] = (scenario, stamps)
+            _LOADED.move_to_end(key)
+            while len(_LOADED) > _LOADED_KEPT:
+                _LOADED.popitem(last=False)
+    return scenario
 
 
 def _embed_world_file(located: Located, folders: tuple[Path, ...]) -> None:
@@ -202,6 +248,8 @@ def _embed_world_file(located: Located, folders: tuple[Path, ...]) -> None:
         raise ScenarioError(Issue(f"world file not found: {world_path} (expected '"
                                   f"{DEFAULT_WORLD}' or a path relative to this scenario)",
                                   "economy.world", file, line))
+    if _reading.files is not None:
+        _reading.files.append(world_path)
     try:
         loaded = load_world(world_path)
     except InputTableError as exc:
