@@ -51,10 +51,10 @@ GOALS = {"per_core": 100.0, "scaling": 1.8, "dask": 0.9, "writing": 0.03, "memor
 
 def timed_batch(runs: int, jobs: int, out: Path, backend: str = "process",
                 chunk_size: int | None = None) -> tuple[float, dict]:
-    import wargame
+    from wargame.montecarlo.runner import monte_carlo
 
     started = time.perf_counter()
-    results = wargame.monte_carlo(REFERENCE, runs, seed=1, jobs=jobs, out=out, backend=backend,
+    results = monte_carlo(REFERENCE, runs, seed=1, jobs=jobs, out=out, backend=backend,
                                   chunk_size=chunk_size, progress=False)
     return time.perf_counter() - started, results.manifest
 
