@@ -55,7 +55,7 @@ def timed_batch(runs: int, jobs: int, out: Path, backend: str = "process",
 
     started = time.perf_counter()
     results = monte_carlo(REFERENCE, runs, seed=1, jobs=jobs, out=out, backend=backend,
-                                  chunk_size=chunk_size, progress=False)
+                          chunk_size=chunk_size, progress=False)
     return time.perf_counter() - started, results.manifest
 
 
