@@ -36,6 +36,9 @@ from wargame.scenario.schema import Scenario
 SLOW_SECONDS = 0.15
 """Show the loading indicator when an engine call takes longer than this."""
 
+PAINT_WAIT_SECONDS = 0.5
+"""How long a save after an advance waits for the new turn's first frame to be drawn."""
+
 Saving = Literal["first", "after_shown"] | None
 """When ``run_engine`` saves after its action: before showing the result (every change a lost
 save would lose), after it is on screen (an advance, which replaying gives back), or not."""
@@ -468,6 +471,11 @@ class WargameApp(App[None]):
             return
         self.call_from_thread(self._complete, done, result, snapshot)
         if save == "after_shown":
+            # the save (a journal serialised in Python) would hold the GIL while the new turn is
+            # drawn: wait for that frame first (at most PAINT_WAIT_SECONDS), then save
+            painted = threading.Event()
+            self.call_from_thread(self.call_after_refresh, painted.set)
+            painted.wait(PAINT_WAIT_SECONDS)
             with self._lock:
                 problem = self._save()
         if problem is not None:

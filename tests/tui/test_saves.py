@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 from textual.widgets import Input
@@ -229,3 +230,42 @@ async def test_the_report_replaces_an_older_report_but_no_other_file(tmp_path):
         await settle(app, pilot)
     assert "# After-action report" in (tmp_path / "s.report.md").read_text()[:300]
     assert (tmp_path / "s.report.html").exists()
+
+
+@run_async
+async def test_a_turn_is_saved_whole_after_its_first_frame_is_drawn(tmp_path):
+    """The save of an advance waits for the new turn's first frame (it would hold the GIL while
+    the frame is drawn), and then holds the whole turn."""
+    save = tmp_path / "game.jsonl"
+    app = WargameApp("escalation-ladder", seed=2, save=save)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot, seats=("us",))
+        app.hand_over("white")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        happened: list[tuple[str, float]] = []
+        display, session_save = app._display, app.session.save
+
+        def drawn(screen, renderable):
+            if renderable is not None:
+                happened.append(("frame", time.perf_counter()))
+            display(screen, renderable)
+
+        def saved():
+            happened.append(("save", time.perf_counter()))  # when it starts
+            session_save()
+
+        app._display = drawn
+        app.session.save = saved
+        asked = time.perf_counter()
+        app.advance_turn()
+        await settle(app, pilot)
+        turn = app.session.game.turn
+        text = app.session.game.journal.text()
+        shown = app.screen.rendered_at  # the new turn's snapshot went into the widgets
+    assert asked < shown
+    kinds = [kind for kind, at in happened if at >= shown]
+    assert "save" in kinds and "frame" in kinds[:kinds.index("save")]
+    assert save.read_text(encoding="utf-8") == text
+    assert Game.replay(Journal.load(save)).turn == turn == 1
