@@ -7,6 +7,7 @@ as a viewer would render it.
 
 from __future__ import annotations
 
+import copy
 import subprocess
 import sys
 import textwrap
@@ -147,7 +148,7 @@ def test_region_names_and_units_from_a_world_file_render_as_text_in_the_economic
     from wargame.scenario.schema import Scenario
 
     base = load_scenario("embargo-shock")
-    data = scenario_dump(base)
+    data = copy.deepcopy(scenario_dump(base))  # the dump is the scenario's, shared: a copy
     world = data["economy"]["world"]
     world["regions"] = [{"id": region, "name": f"{region} {HOSTILE} | *x*", "gdp": 1000.0}
                         for region in SupplyNetwork(base.economy.world).regions]
