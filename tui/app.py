@@ -382,6 +382,12 @@ class WargameApp(App[None]):
                     severity="error", timeout=60, markup=False)
 
     async def action_quit(self) -> None:
+        if self.busy:
+            # an engine call is in flight, perhaps an advance whose save waits for its first
+            # frame: let it finish (and save) first, so that its pending save is neither lost
+            # nor taken for a failed one; only a save that failed asks below
+            await self.workers.wait_for_complete(
+                [worker for worker in self.workers if worker.group == "engine"])
         session = self.session
         if session is None or not session.unsaved:
             self.exit()

@@ -269,3 +269,29 @@ async def test_a_turn_is_saved_whole_after_its_first_frame_is_drawn(tmp_path):
     assert "save" in kinds and "frame" in kinds[:kinds.index("save")]
     assert save.read_text(encoding="utf-8") == text
     assert Game.replay(Journal.load(save)).turn == turn == 1
+
+
+@run_async
+async def test_quitting_during_a_turn_waits_for_its_save_and_asks_nothing(tmp_path):
+    """Quit pressed while a turn (and its save after the first frame) is still in flight: the
+    app waits for that save, does not mistake it for a failed one (no "not saved" question),
+    and the file on disk holds the whole new turn."""
+    save = tmp_path / "game.jsonl"
+    app = WargameApp("escalation-ladder", seed=2, save=save)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot, seats=("us",))
+        app.hand_over("white")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        app.advance_turn()
+        assert app.busy
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert app.return_code is not None  # the app has exited
+        turn, text = app.session.game.turn, app.session.game.journal.text()
+    assert turn == 1
+    assert save.read_text(encoding="utf-8") == text
+    assert Game.replay(Journal.load(save)).turn == 1
+    assert free(save)
