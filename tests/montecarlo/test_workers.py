@@ -15,9 +15,15 @@ import pytest
 from tests.montecarlo.conftest import LADDER
 from wargame import load_scenario
 from wargame.montecarlo.backends import WORKER_ENVIRONMENT, executor, shared_executor
-from wargame.montecarlo.replication import ChunkJob
+from wargame.montecarlo.replication import ChunkJob, _series_columns
 from wargame.montecarlo.runner import _chunk_size, monte_carlo
-from wargame.montecarlo.storage import SERIES_SCHEMA, series_table
+from wargame.montecarlo.storage import (
+    SERIES_SCHEMA,
+    read_part,
+    series_table,
+    summary_schema,
+    write_part,
+)
 from wargame.scenario.hashing import scenario_dump
 
 
@@ -33,17 +39,43 @@ def worker_pid() -> int:
 def test_pool_workers_have_one_blas_thread_and_the_parent_keeps_its_own():
     before = worker_environment()
     with executor("process", 2) as (pool, _):
-        seen = [pool.submit(worker_environment).result() for _ in range(4)]
-    assert all(environment == WORKER_ENVIRONMENT for environment in seen)
+        seen = [pool.submit(worker_state).result() for _ in range(4)]
+    assert all(environment == WORKER_ENVIRONMENT for environment, *_ in seen)
+    assert all(engine for _, engine, _, _ in seen)  # imported before the first chunk
+    assert all(blas in (None, 1) for *_, blas in seen)
     assert worker_environment() == before
 
 
-def test_dask_workers_have_one_blas_thread():
+def worker_state() -> tuple[dict[str, str | None], bool, bool, int | None]:
+    """A worker's thread variables; whether it has imported the engine and loaded the kernel;
+    OpenBLAS's threads as threadpoolctl reports them (None without threadpoolctl)."""
+    import sys
+
+    from wargame.economy import kernel
+
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        blas = None
+    else:
+        blas = max((pool["num_threads"] for pool in threadpool_info()
+                    if pool.get("internal_api") == "openblas"), default=None)
+    return (worker_environment(), "wargame.engine.game" in sys.modules,
+            kernel._chosen is not None, blas)
+
+
+def test_dask_workers_have_one_blas_and_numba_thread_and_are_warmed(monkeypatch):
     pytest.importorskip("distributed")
-    with executor("dask", 2) as (pool, _):
-        seen = pool.submit(worker_environment).result()
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        assert seen[name] == "1", (name, seen)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # set by the user: the workers still get 1
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    with executor("dask", 2, warm=True) as (pool, _):
+        environment, engine, kernel, blas = pool.submit(worker_state).result()
+    assert environment == WORKER_ENVIRONMENT
+    assert engine and kernel
+    assert blas in (None, 1)
+    # the parent's environment as it was, though the nannies wrote theirs into it
+    assert os.environ["OMP_NUM_THREADS"] == "3"
+    assert "MALLOC_TRIM_THRESHOLD_" not in os.environ
 
 
 def test_batches_inside_a_shared_executor_use_its_warm_workers(tmp_path):
@@ -51,6 +83,7 @@ def test_batches_inside_a_shared_executor_use_its_warm_workers(tmp_path):
         with executor("process", 2) as (inner, _):
             assert inner is pool
         before = {pool.submit(worker_pid).result() for _ in range(6)}
+        assert pool.submit(worker_state).result()[2]  # its workers loaded the kernel first
         first = monte_carlo(LADDER, 8, seed=1, jobs=2, out=tmp_path / "a", chunk_size=2,
                             progress=False)
         second = monte_carlo(LADDER, 8, seed=1, jobs=2, out=tmp_path / "b", chunk_size=2,
@@ -97,3 +130,34 @@ def test_series_from_arrays_are_the_bytes_series_from_rows_were():
     nothing = {"replication": [], "week": [], "indicator": [], "value": []}
     assert parquet(series_table(empty)) == parquet(pa.Table.from_pydict(nothing,
                                                                         schema=SERIES_SCHEMA))
+
+
+def test_series_with_an_indicator_missing_from_some_chunks_are_the_bytes_from_rows():
+    """The dictionary holds the names that have rows, in the order they first appear."""
+    names = ("a", "b", "c")
+    empty = np.zeros((0, 2))
+    pieces = [(0, [empty, np.array([[0.0, 1.0], [1.0, 2.0]]), np.array([[0.0, 3.0]])]),
+              (1, [empty, empty, np.array([[0.0, 4.0]])]),
+              (2, [np.array([[5.0, 6.0]]), empty, empty])]
+    rows: dict[str, list] = {"replication": [], "week": [], "indicator": [], "value": []}
+    for replication, histories in pieces:
+        for name, history in zip(names, histories, strict=True):
+            for week, value in history.tolist():
+                rows["replication"].append(replication)
+                rows["week"].append(week)
+                rows["indicator"].append(name)
+                rows["value"].append(value)
+    ours = series_table(_series_columns(pieces, names))
+    assert ours.equals(pa.Table.from_pydict(rows, schema=SERIES_SCHEMA))
+    assert ours.column("indicator").chunk(0).dictionary.to_pylist() == ["b", "c", "a"]
+    assert series_table(_series_columns([(0, [empty] * 3)], names)).num_rows == 0
+
+
+def test_a_part_reads_back_as_the_table_written(tmp_path):
+    schema = summary_schema(["x", "y"])
+    columns = {"replication": [4, 5, 6], "status": ["ok", "error", "ok"],
+               "x": [0.5, None, 1e300], "y": [None, None, -0.0]}
+    write_part(tmp_path, 2, columns, schema)
+    table = read_part(tmp_path / "part-00002.parquet", schema, 4, 7, series=False)
+    assert table.equals(pa.Table.from_pydict(columns, schema=schema))
+    assert [path.name for path in tmp_path.iterdir()] == ["part-00002.parquet"]

@@ -28,13 +28,14 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
 from wargame.economy.kernel import warm_up
 from wargame.errors import RequestError, SetupError
+from wargame.montecarlo import replication  # noqa: F401  (a worker imports the engine with this)
 
 BACKENDS = ("process", "dask")
 
@@ -86,13 +87,25 @@ def _exit_with_parent(sentinel: int) -> None:
     os._exit(1)  # the parent is gone: nobody will read what this worker computes
 
 
-def _worker_start() -> None:
-    """The pool's initializer, in each worker: leave interrupts to the parent, die with it."""
+def warm_worker(kernel: bool = True) -> None:
+    """What a worker pays once, before its first chunk. Importing the engine and the chunk code
+    (about a second in a fresh interpreter) is done by importing this module, which a worker
+    does to run its initializer (or ``client.run`` on Dask); with ``kernel`` it also loads the
+    compiled network kernel (``economy.kernel.warm_up``; the first process after an install
+    compiles it)."""
+    if kernel:
+        warm_up()
+
+
+def _worker_start(warm: bool = False) -> None:
+    """The pool's initializer, in each worker: leave interrupts to the parent, die with it;
+    then pay the imports (and with ``warm`` the kernel's loading) before the first chunk."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_exit_with_parent, args=(parent.sentinel,), daemon=True,
                          name="wargame-exit-with-parent").start()
+    warm_worker(warm)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -121,23 +134,22 @@ class _Shared(threading.local):
 _shared = _Shared()
 
 
-def _warm_worker() -> None:
-    """Load the compiled network kernel in a worker (``economy.kernel.warm_up``)."""
-    warm_up()
+def _started() -> None:
+    """A task that does nothing: submitting one per worker starts the pool's workers now."""
 
 
 @contextmanager
 def shared_executor(backend: str, jobs: int, address: str | None = None
                     ) -> Iterator[tuple[Executor, int]]:
     """One executor for several batches (a showcase's postures, a design's points): every
-    ``executor`` asked for with the same arguments inside this block is this one, so workers
-    start, import the engine and warm up once, not once a batch. Its workers are started and
-    warmed at once, while the first batch is being prepared."""
-    with executor(backend, jobs, address) as opened:
+    ``executor`` asked for with the same backend, jobs and address inside this block is this
+    one, so workers start, import the engine and load the kernel once, not once a batch. Its
+    workers are started (and warmed) at once, while the first batch is being prepared."""
+    with executor(backend, jobs, address, warm=True) as opened:
         pool, workers = opened
-        if not isinstance(pool, _InProcess):
+        if backend == "process" and not isinstance(pool, _InProcess):
             for _ in range(workers):
-                pool.submit(_warm_worker)  # spawns the workers now; nothing waits for it
+                pool.submit(_started)  # spawns the workers now; nothing waits for it
         _shared.open.append(((backend, jobs, address), *opened))
         try:
             yield opened
@@ -146,10 +158,12 @@ def shared_executor(backend: str, jobs: int, address: str | None = None
 
 
 @contextmanager
-def _worker_environment() -> Iterator[None]:
-    """``WORKER_ENVIRONMENT`` in ``os.environ`` while the pool's workers are spawned (they
-    inherit it), the parent's own values restored after (its numpy is loaded already)."""
-    saved = {name: os.environ.get(name) for name in WORKER_ENVIRONMENT}
+def _worker_environment(also: Iterable[str] = ()) -> Iterator[None]:
+    """``WORKER_ENVIRONMENT`` in ``os.environ`` while workers are spawned (they inherit it), the
+    parent's own values restored after (its numpy is loaded already), those of ``also`` too
+    (a Dask nanny writes its ``pre-spawn-environ`` into this process's environment)."""
+    names = [*WORKER_ENVIRONMENT, *also]
+    saved = {name: os.environ.get(name) for name in names}
     os.environ.update(WORKER_ENVIRONMENT)
     try:
         yield
@@ -161,10 +175,29 @@ def _worker_environment() -> Iterator[None]:
                 os.environ[name] = value
 
 
+def _local_cluster(jobs: int) -> Any:
+    """A ``LocalCluster`` of ``jobs`` one-thread worker processes, each started with
+    ``WORKER_ENVIRONMENT`` (through ``distributed.nanny.pre-spawn-environ``, which the nanny
+    also uses to restart a worker; Dask sets the BLAS three to 1 there by default, not numba's,
+    and lets a variable already set in this process win, so ours are set here too)."""
+    import dask
+    from distributed import LocalCluster
+
+    environ = {**dask.config.get("distributed.nanny.pre-spawn-environ", default={}),
+               **WORKER_ENVIRONMENT}
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}), \
+            _worker_environment(also=(*environ, "PYTHONHASHSEED")), \
+            _workers_do_not_import_main():  # its nannies spawn workers as the pool does
+        return LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
+                            dashboard_address=None)
+
+
 @contextmanager
-def executor(backend: str, jobs: int, address: str | None = None
+def executor(backend: str, jobs: int, address: str | None = None, *, warm: bool = False
              ) -> Iterator[tuple[Executor, int]]:
-    """An executor and its number of workers (the open one, inside ``shared_executor``)."""
+    """An executor and its number of workers (the open one, inside ``shared_executor``).
+    ``warm``: each worker loads the compiled network kernel before its first chunk (for a batch
+    that would load it anyway); every worker imports the engine before its first chunk."""
     if backend not in BACKENDS:
         raise RequestError(f"unknown backend '{backend}' (expected one of: {', '.join(BACKENDS)})")
     if _shared.open and _shared.open[-1][0] == (backend, jobs, address):
@@ -179,9 +212,10 @@ def executor(backend: str, jobs: int, address: str | None = None
                 "a batch was started inside a worker process: put the call that starts it under "
                 "`if __name__ == \"__main__\":` in your script")
         context = multiprocessing.get_context("spawn")
+        # workers are spawned as chunks are first submitted, so both hold for the whole batch
         with _workers_do_not_import_main(), _worker_environment():
             pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                                       initializer=_worker_start)
+                                       initializer=_worker_start, initargs=(warm,))
             try:
                 yield pool, jobs
             except BaseException:
@@ -190,7 +224,7 @@ def executor(backend: str, jobs: int, address: str | None = None
             pool.shutdown(wait=True)
         return
     try:
-        from distributed import Client, LocalCluster
+        from distributed import Client
     except ImportError:
         raise SetupError('the dask backend needs the dask extra: '
                            'pip install "wargame[dask]"') from None
@@ -202,11 +236,12 @@ def executor(backend: str, jobs: int, address: str | None = None
                              "an address like tcp://scheduler:8786)") from None
         cluster = None
     else:
-        with _workers_do_not_import_main():  # its nannies spawn workers as the pool does
-            cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1,
-                                   processes=True, dashboard_address=None)
+        cluster = _local_cluster(jobs)
         client = Client(cluster)
     try:
+        # every worker there now imports (and loads the kernel) before its first chunk; one that
+        # joins a remote cluster later pays that in its first chunk instead
+        client.run(warm_worker, warm)
         workers = len(client.scheduler_info().get("workers", {})) or max(1, jobs)
         yield client.get_executor(pure=False), workers
     finally:

@@ -305,9 +305,12 @@ def monte_carlo(scenario: Scenario | str | Path | None, runs: int, seed: int = 0
         raise RequestError(f"unknown indicator(s) for --series: "
                            f"{', '.join(name or repr(name) for name in unknown)} "
                            f"(expected some of: {', '.join(resolved.indicators)})")
-    if resolved.economy is not None and runs * resolved.meta.horizon_weeks \
-            / resolved.meta.tick_weeks >= NUMPY_STEPS_FIRST:
-        warm_up()  # the batch would load the compiled kernel anyway: load it before timing
+    # a batch that would load the compiled kernel anyway loads it before timing its chunks,
+    # and its workers before their first chunk
+    warm = resolved.economy is not None and \
+        runs * resolved.meta.horizon_weeks / resolved.meta.tick_weeks >= NUMPY_STEPS_FIRST
+    if warm:
+        warm_up()
     scenario_json = json.dumps(scenario_dump(resolved), separators=(",", ":"))
     template = ChunkJob(0, 0, 0, seed, scenario_json, tuple(outcomes), tuple(series_names),
                         journal_text, at_turn)
@@ -328,7 +331,8 @@ def monte_carlo(scenario: Scenario | str | Path | None, runs: int, seed: int = 0
         save_manifest(out, manifest)  # listed first, so a kill now never lists a removed part
         # leftovers of a killed run, damaged parts unlisted above, an older batch's parts
         remove_unlisted_parts(out, {chunk["index"] for chunk in manifest["chunks"]})
-        _run(out, manifest, template, chunk_size, backend, jobs, address, progress, shown)
+        _run(out, manifest, template, chunk_size, backend, jobs, address, progress, shown,
+             warm)
     return Results(out)
 
 
@@ -363,8 +367,9 @@ def _open_batch(out: Path, config: dict[str, Any], template: ChunkJob, chunk_siz
 
 def _run(out: Path, manifest: dict[str, Any], template: ChunkJob, chunk_size: int,
          backend: str, jobs: int, address: str | None,
-         progress: ProgressCallback | bool | None, shown: bool) -> None:
-    """Run the chunks the manifest does not list, storing each as it finishes."""
+         progress: ProgressCallback | bool | None, shown: bool, warm: bool) -> None:
+    """Run the chunks the manifest does not list, storing each as it finishes (``warm``: the
+    workers load the compiled kernel before their first chunk)."""
     runs = manifest["runs"]
     done = {chunk["index"] for chunk in manifest["chunks"]}
     total_chunks = -(-runs // chunk_size)
@@ -379,7 +384,7 @@ def _run(out: Path, manifest: dict[str, Any], template: ChunkJob, chunk_size: in
     wall_started = time.perf_counter()
     with Progress(runs, callback=callback, enabled=shown) as bar:
         bar.start_at(sum(chunk["stop"] - chunk["start"] for chunk in manifest["chunks"]))
-        with executor(backend, jobs, address) as (pool, workers):
+        with executor(backend, jobs, address, warm=warm) as (pool, workers):
             in_flight: dict[Future, ChunkJob] = {}
             limit = max(2, 2 * workers)
             try:

@@ -385,7 +385,7 @@ def run_points(jobs_list: Sequence[PointJob], jobs: int,
     failed = 0
     with Progress(total, callback=callback, enabled=shown) as bar:
         bar.start_at(total - sum(job.runs for job in pending))
-        with executor("process", min(jobs, max(1, len(pending)))) as (pool, workers):
+        with executor("process", min(jobs, max(1, len(pending))), warm=True) as (pool, workers):
             queue = iter(pending)
             in_flight: dict[Future, PointJob] = {}
             job = next(queue, None)
