@@ -6,6 +6,7 @@ import re
 import textwrap
 import time
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from rich.cells import cell_len
@@ -109,8 +110,16 @@ class _Wrapper(textwrap.TextWrapper):
 
 def wrap(text: str, width: int) -> list[str]:
     """``text``'s lines wrapped to ``width`` (an empty line stays one line)."""
+    return list(_wrapped(text, width))
+
+
+@lru_cache(maxsize=8192)
+def _wrapped(text: str, width: int) -> tuple[str, ...]:
+    """``wrap``, remembered: a turn refits every panel, and most of its cells (names, units,
+    values that did not move) are the ones wrapped the turn before; wrapping them again was
+    most of the time from a turn's snapshot to its first frame."""
     wrapper = _Wrapper(max(1, width))
-    return [piece for line in text.split("\n") for piece in (wrapper.wrap(line) or [""])]
+    return tuple(piece for line in text.split("\n") for piece in (wrapper.wrap(line) or [""]))
 
 
 def fit_widths(columns: Sequence[Column], cells: Sequence[Sequence[str]], room: int,
