@@ -181,3 +181,103 @@ def test_reading_some_indicators_gives_the_same_bits_as_reading_all():
     places = tuple(reversed(range(len(full))))[::3]
     assert net.indicator_list(places) == [full[place] for place in places]
     assert dict(zip(net.indicator_names(), full, strict=True)) == net.indicator_values()
+
+
+def _random_world(seed: int, **parameters):
+    """A world the shipped ones do not cover: edges in random order (not grouped by buyer),
+    pooled nodes with channels that are not input slots, a slot with two substitutes, edges
+    into the leverage region from the leverage controllers, stocks of differing weeks."""
+    import random
+
+    from tests.economy.conftest import world
+
+    rng = random.Random(seed)
+    regions = ("us", "china", "eu")
+    nodes = [{"id": f"n{i}", "output": 5.0 + i % 7, "region": regions[i % 3],
+              "controller": regions[i % 3], **({"inputs": "pool"} if i % 5 == 0 else {})}
+             for i in range(40)]
+    pairs = sorted({(rng.randrange(40), rng.randrange(40)) for _ in range(160)})
+    pairs = [(s, b) for s, b in pairs if s != b]
+    rng.shuffle(pairs)
+    edges = [{"supplier": f"n{s}", "buyer": f"n{b}", "coefficient": 0.02 + 0.01 * (s % 4),
+              "essential": (0.5, 0.8, 1.0)[(s + b) % 3]} for s, b in pairs]
+    subs = []
+    for s, b in pairs[:12]:
+        for by in ((s + 1) % 40, (s + 2) % 40):
+            if by != b:
+                subs.append({"edge": f"n{s}->n{b}", "by": f"n{by}", "cap": 0.6,
+                             "ramp_weeks": 3 + by % 5})
+    stocks = [{"edge": f"n{s}->n{b}", "weeks": (0.0, 1.0, 6.0)[s % 3]} for s, b in pairs[::4]]
+    return world(nodes, edges, substitutes=subs, stocks=stocks,
+                 parameters={"leverage_region": "china", "leverage_controllers": ["us"],
+                             **parameters})
+
+
+def test_each_step_equals_the_numpy_step_on_a_world_in_random_edge_order(monkeypatch):
+    built = SupplyNetwork(_random_world(3))
+    assert (np.diff(built._dst) < 0).any() and built._pooled_nodes.size
+    assert (built._k_slot_kind[built._k_pooled[built._dst]] == 0).any()  # a pool's non-slot
+    compiled, reference = built.copy(), built.copy()
+    for week in range(60):
+        for net in (compiled, reference):
+            _disturb(net, week)
+            if week == 33:
+                net.set_edges_open({"buyer_regions": ["eu"]}, 0.0)
+                net.set_leakage(net.edge_ids[3], 0.5)
+        dt = (1.0, 0.25, 2.0)[week % 3] if 40 <= week < 46 else 1.0
+        compiled.step(dt)
+        _numpy_step(reference, dt, monkeypatch)
+        assert _state(compiled) == _state(reference), f"week {week}"
+        assert not compiled._k_sub_in.any()  # the kernel's scratch is left all zeros
+    assert compiled._sub_delivered.max() > 0
+
+
+@pytest.mark.parametrize("parameters, last_dt", [
+    ({}, 1.0),
+    ({}, 0.5),  # the network's arrays scaled for another tick length
+    ({"leverage_horizon_weeks": 20.5}, 1.0),  # a last, shorter step
+    ({"leverage_buffers": "target"}, 1.0),
+])
+def test_leverage_on_the_state_arrays_equals_leverage_on_copies(parameters, last_dt):
+    """``leverage`` steps its two paths on copies of the state arrays alone (no network
+    copies): the same bits as stepping two copies of the network, which it does otherwise."""
+    net = SupplyNetwork(_random_world(5, **parameters))
+    net.set_edges_open({"controllers": ["us"], "buyer_regions": ["eu"]}, 0.3)
+    net.set_capacity_factor(net.node_ids[4], 0.6)
+    for _ in range(6):
+        net.step()
+    net.step(last_dt)
+    fast = net._counterfactuals_lost(net.world.parameters.leverage_horizon_weeks)
+    assert fast is not None
+    before = _state(net)
+    fast_leverage = (net.leverage(), net.leverage(True))
+    assert _state(net) == before  # reading leverage leaves the network as it was
+    net._counterfactuals_lost = lambda horizon: None  # type: ignore[method-assign]
+    assert (net.leverage(), net.leverage(True)) == fast_leverage
+    assert fast_leverage[0] > 0
+    assert not net._k_sub_in.any()
+
+
+def test_leverage_copies_the_network_where_the_shortcut_does_not_hold():
+    net = SupplyNetwork(_random_world(5))
+    assert net._counterfactuals_lost(26.0) is None  # at rest
+    net.set_capacity_factor(net.node_ids[4], 0.6)
+    assert net._counterfactuals_lost(26.0) is None  # a move not yet applied
+    net.step()
+    assert net._counterfactuals_lost(0.5) is None  # no whole step
+    assert net._counterfactuals_lost(26.0) is not None
+
+
+def test_the_kernel_is_compiled_for_the_argument_types_a_game_passes():
+    """``warm_up`` compiles the signature games use (read-only arrays where the network's are),
+    so a worker's first replication, in a fresh process, compiles or loads nothing more."""
+    code = ("from wargame import Game, load_scenario; from wargame.economy import kernel;"
+            "kernel.warm_up(); step, run = kernel.compiled_step(), kernel.compiled_run(2);"
+            "print(len(step.signatures), len(run.signatures));"
+            f"Game(load_scenario({str(REFERENCE)!r}), seed=0).run();"
+            "print(len(step.signatures), len(run.signatures))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300, env={**os.environ, kernel.KERNEL_ENV: "auto"})
+    assert done.returncode == 0, done.stderr
+    warmed, played = done.stdout.splitlines()
+    assert warmed == played == "1 1"

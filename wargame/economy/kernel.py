@@ -46,79 +46,86 @@ def _maximum(a: float, b: float) -> float:
 
 
 def _step(dt: float,
-          src: np.ndarray, dst: np.ndarray, a: np.ndarray, a_dt: np.ndarray,
-          stock_target: np.ndarray, restock_rate: np.ndarray, limit: np.ndarray,
-          dispensable: np.ndarray, essential_per_use: np.ndarray,
-          slot_order: np.ndarray, slot_starts: np.ndarray,
-          pooled_nodes: np.ndarray, pooled_slot: np.ndarray,
+          src: np.ndarray, dst: np.ndarray, a: np.ndarray, stock_target: np.ndarray,
+          restock_rate: np.ndarray, limit: np.ndarray, dispensable: np.ndarray,
+          essential_per_use: np.ndarray, slot_kind: np.ndarray, pooled: np.ndarray,
           sub_slot: np.ndarray, sub_alt_node: np.ndarray, sub_rate_dt: np.ndarray,
-          sub_cap: np.ndarray, sub_pass: np.ndarray,
-          final: np.ndarray, capacity: np.ndarray,
+          sub_cap: np.ndarray, sub_pass: np.ndarray, final: np.ndarray, capacity: np.ndarray,
           fill: np.ndarray, stock: np.ndarray, need_rate: np.ndarray, delivered: np.ndarray,
           sub_level: np.ndarray, sub_delivered: np.ndarray, limits: np.ndarray,
-          x: np.ndarray, demand: np.ndarray, produced: np.ndarray) -> None:
+          x: np.ndarray, demand: np.ndarray, produced: np.ndarray, sub_in: np.ndarray) -> None:
     """One step, in place on the state arrays (``fill`` to ``produced``); the equations and
-    their order are ``SupplyNetwork._step_numpy``'s."""
+    their order are ``SupplyNetwork._step_numpy``'s.
+
+    Three passes over the edges (orders and shipments; availability and limits, each folded
+    into its buyer's scarcest input or pooled shortfall as it is made; stocks) and two over the
+    nodes. Indices are unsigned 32-bit (no negative-index wraparound, half the bytes);
+    ``slot_kind`` is 0 for a channel that limits nothing, 1 for an input slot, 2 for a pooled
+    node's slot; ``sub_in`` is a scratch array of zeros, left as it was found.
+
+    Why the same bits: the Leontief minimum folds each node's slots in edge index order from
+    +inf, as ``minimum.reduceat`` over the segment and its closing +inf does (``_minimum(inf,
+    v)`` is ``v``, bit for bit, NaN included); a pooled node's shortfalls are added in index
+    order from +0.0, as ``bincount`` adds them, leaving out its channels' +0.0 terms (a sum
+    started from +0.0 is never -0.0, and s + 0.0 is s for any other s); orders are recomputed
+    for the substitutes' slots instead of kept (the same operations on the same values);
+    ``a * dt`` is the product numpy's ``a_dt`` holds.
+    """
     m = src.shape[0]
     n = x.shape[0]
     k = sub_slot.shape[0]
-    # Loops are fused only where that keeps each sum's terms in numpy's order (by index).
-    orders = np.empty(m)
     from_orders = np.zeros(n)
     for e in range(m):
-        order = need_rate[e] + _maximum(stock_target[e] - stock[e], 0.0) * restock_rate[e]
-        orders[e] = order
-        ship = _minimum(order, limit[e])
-        delivered[e] = ship * fill[src[e]]
-        from_orders[src[e]] += ship
-    sub_in = np.zeros(m)
+        ship = _minimum(need_rate[e] + _maximum(stock_target[e] - stock[e], 0.0)
+                        * restock_rate[e], limit[e])
+        supplier = src[e]
+        delivered[e] = ship * fill[supplier]
+        from_orders[supplier] += ship
     from_subs = np.zeros(n)
     for j in range(k):
         e = sub_slot[j]
-        slot_orders = orders[e]
+        slot_orders = need_rate[e] + _maximum(stock_target[e] - stock[e], 0.0) * restock_rate[e]
         missing = 1.0 - delivered[e] / _maximum(slot_orders, TINY)
         level = _minimum(sub_level[j] + sub_rate_dt[j], _minimum(sub_cap[j], missing))
         sub_level[j] = level
         ship = level * slot_orders * sub_pass[j]
-        sub_delivered[j] = ship * fill[sub_alt_node[j]]
-        sub_in[e] += sub_delivered[j]
-        from_subs[sub_alt_node[j]] += ship
+        alt = sub_alt_node[j]
+        sub = ship * fill[alt]
+        sub_delivered[j] = sub
+        sub_in[e] += sub
+        from_subs[alt] += ship
     target = np.empty(n)
+    scarcest = np.empty(n)  # per node: its scarcest input's limit, or a pool's shortfall
     for i in range(n):
         # numpy adds the substitutes' orders as a second bincount (none without substitutes)
         total = final[i] + from_orders[i]
         demand[i] = total + from_subs[i] if k else total
         target[i] = _minimum(capacity[i], demand[i])
-    available = np.empty(m)
-    pooled = pooled_nodes.shape[0] > 0
-    lost = np.zeros(n)
+        scarcest[i] = 0.0 if pooled[i] else np.inf
     for e in range(m):
-        target_dst = target[dst[e]]
+        buyer = dst[e]
+        target_dst = target[buyer]
         avail = stock[e] + ((delivered[e] + sub_in[e]) if k else delivered[e]) * dt
-        available[e] = avail
         need = a[e] * target_dst
         need_rate[e] = need
         limit_e = target_dst * dispensable[e] + _minimum(avail, need * dt) * essential_per_use[e]
         limits[e] = limit_e
-        if pooled:
-            lost[dst[e]] += (target_dst - limit_e) if pooled_slot[e] else 0.0
-    segments = slot_order.shape[0]
+        kind = slot_kind[e]
+        if kind == 1:
+            scarcest[buyer] = _minimum(scarcest[buyer], limit_e)
+        elif kind == 2:
+            scarcest[buyer] += target_dst - limit_e
     for i in range(n):
-        begin = slot_starts[i]
-        end = slot_starts[i + 1] if i + 1 < n else segments
-        scarcest = limits[slot_order[begin]]
-        for p in range(begin + 1, end):
-            scarcest = _minimum(scarcest, limits[slot_order[p]])
-        x[i] = _minimum(target[i], scarcest)
-    for p in range(pooled_nodes.shape[0]):
-        i = pooled_nodes[p]
-        x[i] = _maximum(target[i] - lost[i], 0.0)
+        made = (_maximum(target[i] - scarcest[i], 0.0) if pooled[i]
+                else _minimum(target[i], scarcest[i]))
+        x[i] = made
+        fill[i] = (made + TINY) / (demand[i] + TINY)
+        produced[i] += made * dt
     for e in range(m):
-        avail = available[e]
-        stock[e] = avail - _minimum(avail, a_dt[e] * x[dst[e]])
-    for i in range(n):
-        fill[i] = (x[i] + TINY) / (demand[i] + TINY)
-        produced[i] += x[i] * dt
+        avail = stock[e] + ((delivered[e] + sub_in[e]) if k else delivered[e]) * dt
+        stock[e] = avail - _minimum(avail, a[e] * dt * x[dst[e]])
+    for j in range(k):
+        sub_in[sub_slot[j]] = 0.0
 
 
 def _run(steps: int, dt: float, *arrays: Any) -> None:
@@ -199,23 +206,34 @@ def kernel_name() -> str:
 
 
 def warm_up() -> None:
-    """Compile (or load from the on-disk cache) the kernel now, on a two-node network, so that a
-    worker's first replication does not pay for it."""
+    """Compile (or load from the on-disk cache) the kernel now, on a two-node network with a
+    substitute and a pooled node, so that a worker's first replication does not pay for it.
+    The arrays have the types a network passes (``SupplyNetwork._kernel_arrays``): unsigned
+    32-bit indices, and read-only all but the state and the scratch, so that this is the one
+    signature games use."""
     _choose()
     assert _chosen is not None
     step, run = _chosen[0], _chosen[1]
     if step is None or run is None:
         return
-    from_one = np.zeros(1, dtype=np.intp)
-    to_two = np.ones(1, dtype=np.intp)
-    ones, twos = np.ones(1), np.ones(2)
+
+    def fixed(values: list[Any], dtype: Any = np.float64) -> np.ndarray:
+        array = np.array(values, dtype=dtype)
+        array.flags.writeable = False
+        return array
+
+    def state(*values: float) -> np.ndarray:
+        return np.array(values, dtype=np.float64)
+
+    index = np.uint32
     arrays = (
-        from_one, to_two, ones * 0.5, ones * 0.5, ones, ones, ones, ones * 0.0, ones * 2.0,
-        np.array([1, 0, 1], dtype=np.intp), np.array([0, 1], dtype=np.intp),
-        np.zeros(0, dtype=np.intp), np.zeros(1, dtype=np.bool_),
-        np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0),
-        np.zeros(0), twos.copy(), twos.copy(), twos.copy(), ones.copy(), ones.copy(),
-        ones.copy(), np.zeros(0), np.zeros(0), np.array([0.0, np.inf]), twos.copy(),
-        twos.copy(), twos * 0.0)
+        fixed([0, 1], index), fixed([1, 0], index), fixed([0.2, 0.2]), fixed([1.0, 1.0]),
+        fixed([0.5, 0.5]), fixed([0.5, 2.5]), fixed([0.0, 0.5]), fixed([5.0, 2.5]),
+        fixed([1, 2], np.int8), fixed([True, False], np.bool_), fixed([0], index),
+        fixed([0], index), fixed([0.25]), fixed([0.5]), fixed([1.0]),
+        state(8.0, 8.0), fixed([12.0, 12.0]),
+        state(1.0, 1.0), state(1.0, 1.0), state(2.0, 2.0), state(2.0, 2.0), state(0.0),
+        state(0.0), state(10.0, 10.0, np.inf), state(10.0, 10.0), state(10.0, 10.0),
+        state(0.0, 0.0), state(0.0, 0.0))
     step(1.0, *arrays)
     run(2, 1.0, *arrays)

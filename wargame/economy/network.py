@@ -124,6 +124,16 @@ class SupplyNetwork:
         self._sub_rate = self._sub_cap / np.array([s.ramp_weeks for s in subs], dtype=float)
         self._n_subs = len(subs)
         k = len(subs)
+        # The compiled kernel's own view of the same structure: unsigned 32-bit indices, each
+        # channel's part in its buyer's production (0 none, 1 an input slot, 2 a pooled node's
+        # slot), which nodes pool, and a scratch array of zeros it adds substitutes into.
+        self._k_src = self._src.astype(np.uint32)
+        self._k_dst = self._dst.astype(np.uint32)
+        self._k_sub_slot = self._sub_slot.astype(np.uint32)
+        self._k_sub_alt_node = self._sub_alt_node.astype(np.uint32)
+        self._k_slot_kind = np.where(self._slot, np.where(self._pooled_slot, 2, 1), 0
+                                     ).astype(np.int8)
+        self._k_pooled = pooled.astype(np.bool_)
         # Which channel carries each substitute delivery (for flows and indicators).
         self._sub_on_edge = np.zeros((m, k))
         self._sub_on_edge[self._sub_alt_edge, np.arange(k)] = 1.0
@@ -190,6 +200,8 @@ class SupplyNetwork:
         for name, value in self.__dict__.items():  # shared by every copy: nobody may change them
             if isinstance(value, np.ndarray) and name not in self._STATE:
                 value.flags.writeable = False
+        self._k_sub_in = np.zeros(m)
+        """The kernel's scratch (shared by copies: every step leaves it all zeros again)."""
         self._pristine = self.copy()
         """The network as built, which ``start_leverage`` reads (moves change ``self``)."""
         self._start_leverage: list[float] = []
@@ -244,13 +256,13 @@ class SupplyNetwork:
 
     def _kernel_arrays(self) -> tuple[Any, ...]:
         """The arrays ``kernel._step`` takes after ``dt``, in its order."""
-        return (self._src, self._dst, self._a, self._a_dt, self._stock_target,
-                self._restock_rate, self._limit, self._dispensable, self._essential_per_use,
-                self._slot_order, self._slot_starts, self._pooled_nodes, self._pooled_slot,
-                self._sub_slot, self._sub_alt_node, self._sub_rate_dt, self._sub_cap,
-                self._sub_pass, self._final, self._capacity,
+        return (self._k_src, self._k_dst, self._a, self._stock_target, self._restock_rate,
+                self._limit, self._dispensable, self._essential_per_use, self._k_slot_kind,
+                self._k_pooled, self._k_sub_slot, self._k_sub_alt_node, self._sub_rate_dt,
+                self._sub_cap, self._sub_pass, self._final, self._capacity,
                 self._fill, self._stock, self._need_rate, self._delivered, self._sub_level,
-                self._sub_delivered, self._limits, self._x, self._demand, self._produced)
+                self._sub_delivered, self._limits, self._x, self._demand, self._produced,
+                self._k_sub_in)
 
     def _step_numpy(self, dt: float) -> None:
         """The step as numpy calls: the fallback when numba is missing, and the reference the
@@ -306,24 +318,41 @@ class SupplyNetwork:
     def _rescale(self, dt: float) -> None:
         """Cache the arrays that depend on the tick length (usually constant)."""
         self._dt = dt
-        self._a_dt = self._a * dt
-        self._essential_per_use = self._essential / np.where(self._slot, self._a_dt, np.inf)
-        self._sub_rate_dt = self._sub_rate * dt
+        self._a_dt, self._essential_per_use, self._sub_rate_dt = self._scaled(dt)
+
+    def _scaled(self, dt: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``a·dt``, the essential share per unit of input used in ``dt`` and the substitutes'
+        ramp in ``dt``: read-only, like every array the kernel takes but its state (so that
+        it is compiled for one signature)."""
+        a_dt = self._a * dt
+        arrays = (a_dt, self._essential / np.where(self._slot, a_dt, np.inf),
+                  self._sub_rate * dt)
+        for array in arrays:
+            array.flags.writeable = False
+        return arrays
 
     def _refresh(self) -> None:
         """Recompute what only moves change: pass-through, channel limits, capacity."""
         opened = self._open
-        passing = opened + (1.0 - opened) * self._leak
+        passing, self._limit, self._sub_pass = self._channels(opened)
         self._leak_fraction = (1.0 - opened) * self._leak / np.maximum(passing, _TINY)
-        # Channel limit: the permitted share of baseline trade; an unrestricted edge can surge
-        # by the headroom to rebuild stocks, a restricted one (or smuggling) cannot.
-        self._limit = self._z0 * np.where(opened >= 1.0, 1.0 + self._headroom, passing)
-        self._sub_pass = passing[self._sub_alt_edge]
         self._capacity = self._cap0 * self._cap_factor
+        self._capacity.flags.writeable = False
         self._need_rate = self._a * np.minimum(self._capacity, self._demand)[self._dst]
         if self._at_rest and not (opened.min() >= 1.0 and self._cap_factor.min() >= 1.0):
             self._at_rest = False
         self._dirty = False
+
+    def _channels(self, opened: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """With the edges ``opened`` so (and leakage as set): the share of each edge's trade
+        that passes, each channel's limit and the substitutes' pass-through (the last two
+        read-only). Channel limit: the permitted share of baseline trade; an unrestricted edge
+        can surge by the headroom to rebuild stocks, a restricted one (or smuggling) cannot."""
+        passing = opened + (1.0 - opened) * self._leak
+        limit = self._z0 * np.where(opened >= 1.0, 1.0 + self._headroom, passing)
+        sub_pass = passing[self._sub_alt_edge]
+        limit.flags.writeable = sub_pass.flags.writeable = False
+        return passing, limit, sub_pass
 
     # --- Moves ---------------------------------------------------------------------------------
 
@@ -519,21 +548,67 @@ class SupplyNetwork:
             return 0.0
         region = self.regions.index(p.leverage_region)
         weights = self._region_matrix[region] * self._va_share
-        status_quo, cut = self.copy(), self.copy()
-        if p.leverage_buffers == "target":
-            for copy in (status_quo, cut):
-                copy._stock = self._stock_target.copy()
-        cut.set_edges_open(self._leverage_cut, 0.0)
         horizon = p.leverage_horizon_weeks
-        whole = int(horizon)
-        for path in (status_quo, cut):
-            path.run(whole)
-            if horizon > whole:
-                path.step(horizon - whole)
-        loss = float(weights @ (cut._lost_output() - status_quo._lost_output()))
+        lost = self._counterfactuals_lost(horizon)
+        if lost is None:
+            status_quo, cut = self.copy(), self.copy()
+            if p.leverage_buffers == "target":
+                for copy in (status_quo, cut):
+                    copy._stock = self._stock_target.copy()
+            cut.set_edges_open(self._leverage_cut, 0.0)
+            whole = int(horizon)
+            for path in (status_quo, cut):
+                path.run(whole)
+                if horizon > whole:
+                    path.step(horizon - whole)
+            lost = (status_quo._lost_output(), cut._lost_output())
+        loss = float(weights @ (lost[1] - lost[0]))
         if relative:
             return loss / (float(weights @ self._x0) * horizon)
         return loss
+
+    def _counterfactuals_lost(self, horizon: float) -> tuple[np.ndarray, np.ndarray] | None:
+        """``leverage``'s two paths (carrying on, and the leverage edges closed), each stepped
+        ``horizon`` weeks from now by the compiled kernel on copies of the state arrays alone:
+        their output lost since the start, by node. The same steps, in the same order, as
+        ``copy`` then ``run`` (a copy refreshes what moves change: with nothing changed since
+        this network's last refresh, it gets the arrays this network has, and the cut path
+        gets them with its edges' open fraction at 0, by the same ``_channels``). None where
+        that shortcut does not hold (a move not yet applied, a network still at rest, the
+        numpy path running): ``leverage`` then copies the network."""
+        whole = int(horizon)
+        if self._dirty or self._at_rest or whole < 1:
+            return None
+        run = compiled_run(2 * whole)
+        if run is None:
+            return None
+        p = self.world.parameters
+        opened = self._open.copy()
+        opened[list(self.select_edges(self._leverage_cut).values())] = 0.0
+        _, cut_limit, cut_sub_pass = self._channels(opened)
+        one = self._scaled(1.0) if self._dt != 1.0 else None
+        rest = horizon - whole
+        last = self._scaled(rest) if rest > 0.0 else None
+        lost = []
+        for limit, sub_pass in ((self._limit, self._sub_pass), (cut_limit, cut_sub_pass)):
+            arrays = list(self._kernel_arrays())
+            arrays[5], arrays[14] = limit, sub_pass
+            for place in range(17, 27):  # the state, copied
+                arrays[place] = arrays[place].copy()
+            if p.leverage_buffers == "target":
+                arrays[18] = self._stock_target.copy()
+            week = self.week
+            for _ in range(whole):
+                week += 1.0
+            if one is not None:
+                arrays[7], arrays[12] = one[1], one[2]
+            run(whole, 1.0, *arrays)
+            if last is not None:
+                week += rest
+                arrays[7], arrays[12] = last[1], last[2]
+                run(1, rest, *arrays)
+            lost.append(self._x0 * week - arrays[26])
+        return lost[0], lost[1]
 
     def start_leverage(self, relative: bool = False) -> float:
         """``leverage`` of the network as built (before any move), computed once per world."""
