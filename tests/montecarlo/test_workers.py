@@ -3,6 +3,7 @@ for balance, and a chunk's series written from arrays to the same bytes as from 
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
@@ -14,6 +15,8 @@ import pytest
 
 from tests.montecarlo.conftest import LADDER
 from wargame import load_scenario
+from wargame.engine.game import Game
+from wargame.montecarlo import replication as chunks
 from wargame.montecarlo.backends import WORKER_ENVIRONMENT, executor, shared_executor
 from wargame.montecarlo.replication import ChunkJob, _series_columns
 from wargame.montecarlo.runner import _chunk_size, monte_carlo
@@ -161,3 +164,47 @@ def test_a_part_reads_back_as_the_table_written(tmp_path):
     table = read_part(tmp_path / "part-00002.parquet", schema, 4, 7, series=False)
     assert table.equals(pa.Table.from_pydict(columns, schema=schema))
     assert [path.name for path in tmp_path.iterdir()] == ["part-00002.parquet"]
+
+
+def _frozen_during(job: ChunkJob) -> list[int]:
+    """How many objects the collector leaves out while the chunk's games are built."""
+    seen: list[int] = []
+    original = chunks.play_replication
+
+    def watched(job: ChunkJob, number: int) -> Game:
+        seen.append(gc.get_freeze_count())
+        return original(job, number)
+
+    chunks.play_replication = watched  # type: ignore[assignment]
+    try:
+        chunks.run_chunk(job)
+    finally:
+        chunks.play_replication = original  # type: ignore[assignment]
+    return seen
+
+
+def test_a_chunk_keeps_what_existed_before_it_out_of_the_collectors_walks_and_no_longer():
+    scenario = load_scenario(LADDER)
+    job = ChunkJob(0, 0, 3, 1, json.dumps(scenario_dump(scenario)), tuple(scenario.outcomes),
+                   ())
+    assert gc.get_freeze_count() == 0
+    seen = _frozen_during(job)
+    assert len(seen) == 3 and min(seen) > 1000  # the process's modules, the scenario: frozen
+    assert gc.get_freeze_count() == 0  # and given back to the collector when the chunk ends
+    # the same numbers with the collector as it was: collection only frees memory
+    plain = chunks._run_chunk(job)
+    assert chunks.run_chunk(job).summary == plain.summary
+
+
+def test_a_process_that_froze_objects_itself_keeps_its_freeze():
+    scenario = load_scenario(LADDER)
+    job = ChunkJob(0, 0, 1, 1, json.dumps(scenario_dump(scenario)), tuple(scenario.outcomes),
+                   ())
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        chunks.run_chunk(job)
+        # still frozen (less the frozen objects freed since), and nothing the chunk made added
+        assert 0 < gc.get_freeze_count() <= frozen
+    finally:
+        gc.unfreeze()
