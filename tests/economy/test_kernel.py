@@ -230,6 +230,14 @@ def test_each_step_equals_the_numpy_step_on_a_world_in_random_edge_order(monkeyp
         assert _state(compiled) == _state(reference), f"week {week}"
         assert not compiled._k_sub_in.any()  # the kernel's scratch is left all zeros
     assert compiled._sub_delivered.max() > 0
+    for dt in (1.0, 0.5):  # a run of steps in one call, its stock passes fused with shipments
+        compiled.set_capacity_factor(compiled.node_ids[7], 0.5)
+        reference.set_capacity_factor(reference.node_ids[7], 0.5)
+        compiled.run(13, dt)
+        for _ in range(13):
+            _numpy_step(reference, dt, monkeypatch)
+        assert _state(compiled) == _state(reference)
+        assert not compiled._k_sub_in.any()
 
 
 @pytest.mark.parametrize("parameters, last_dt", [
@@ -238,9 +246,11 @@ def test_each_step_equals_the_numpy_step_on_a_world_in_random_edge_order(monkeyp
     ({"leverage_horizon_weeks": 20.5}, 1.0),  # a last, shorter step
     ({"leverage_buffers": "target"}, 1.0),
 ])
-def test_leverage_on_the_state_arrays_equals_leverage_on_copies(parameters, last_dt):
+def test_leverage_on_the_state_arrays_equals_leverage_on_copies(parameters, last_dt,
+                                                                 monkeypatch):
     """``leverage`` steps its two paths on copies of the state arrays alone (no network
-    copies): the same bits as stepping two copies of the network, which it does otherwise."""
+    copies): the same bits as stepping two copies of the network, which it does otherwise,
+    and as the numpy path."""
     net = SupplyNetwork(_random_world(5, **parameters))
     net.set_edges_open({"controllers": ["us"], "buyer_regions": ["eu"]}, 0.3)
     net.set_capacity_factor(net.node_ids[4], 0.6)
@@ -254,6 +264,9 @@ def test_leverage_on_the_state_arrays_equals_leverage_on_copies(parameters, last
     assert _state(net) == before  # reading leverage leaves the network as it was
     net._counterfactuals_lost = lambda horizon: None  # type: ignore[method-assign]
     assert (net.leverage(), net.leverage(True)) == fast_leverage
+    with monkeypatch.context() as patch:
+        patch.setattr(kernel, "_chosen", (None, None, "numpy (this test)"))
+        assert (net.leverage(), net.leverage(True)) == fast_leverage
     assert fast_leverage[0] > 0
     assert not net._k_sub_in.any()
 

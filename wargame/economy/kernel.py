@@ -71,16 +71,40 @@ def _step(dt: float,
     for the substitutes' slots instead of kept (the same operations on the same values);
     ``a * dt`` is the product numpy's ``a_dt`` holds.
     """
-    m = src.shape[0]
-    n = x.shape[0]
-    k = sub_slot.shape[0]
-    from_orders = np.zeros(n)
-    for e in range(m):
+    from_orders = np.zeros(x.shape[0])
+    _ship(src, stock_target, restock_rate, limit, fill, stock, need_rate, delivered, from_orders)
+    _finish(dt, src, dst, a, stock_target, restock_rate, limit, dispensable, essential_per_use,
+            slot_kind, pooled, sub_slot, sub_alt_node, sub_rate_dt, sub_cap, sub_pass, final,
+            capacity, fill, stock, need_rate, delivered, sub_level, sub_delivered, limits, x,
+            demand, produced, sub_in, from_orders)
+    _restock(dt, dst, a, sub_slot, stock, delivered, x, sub_in)
+
+
+def _ship(src: np.ndarray, stock_target: np.ndarray, restock_rate: np.ndarray,
+          limit: np.ndarray, fill: np.ndarray, stock: np.ndarray, need_rate: np.ndarray,
+          delivered: np.ndarray, from_orders: np.ndarray) -> None:
+    """A step's first pass: each channel's order, shipment and delivery; suppliers' orders."""
+    for e in range(src.shape[0]):
         ship = _minimum(need_rate[e] + _maximum(stock_target[e] - stock[e], 0.0)
                         * restock_rate[e], limit[e])
         supplier = src[e]
         delivered[e] = ship * fill[supplier]
         from_orders[supplier] += ship
+
+
+def _finish(dt: float,
+            src: np.ndarray, dst: np.ndarray, a: np.ndarray, stock_target: np.ndarray,
+            restock_rate: np.ndarray, limit: np.ndarray, dispensable: np.ndarray,
+            essential_per_use: np.ndarray, slot_kind: np.ndarray, pooled: np.ndarray,
+            sub_slot: np.ndarray, sub_alt_node: np.ndarray, sub_rate_dt: np.ndarray,
+            sub_cap: np.ndarray, sub_pass: np.ndarray, final: np.ndarray, capacity: np.ndarray,
+            fill: np.ndarray, stock: np.ndarray, need_rate: np.ndarray, delivered: np.ndarray,
+            sub_level: np.ndarray, sub_delivered: np.ndarray, limits: np.ndarray,
+            x: np.ndarray, demand: np.ndarray, produced: np.ndarray, sub_in: np.ndarray,
+            from_orders: np.ndarray) -> None:
+    """A step after its shipments, before its stocks: substitution, demand, limits, output."""
+    n = x.shape[0]
+    k = sub_slot.shape[0]
     from_subs = np.zeros(n)
     for j in range(k):
         e = sub_slot[j]
@@ -102,7 +126,7 @@ def _step(dt: float,
         demand[i] = total + from_subs[i] if k else total
         target[i] = _minimum(capacity[i], demand[i])
         scarcest[i] = 0.0 if pooled[i] else np.inf
-    for e in range(m):
+    for e in range(src.shape[0]):
         buyer = dst[e]
         target_dst = target[buyer]
         avail = stock[e] + ((delivered[e] + sub_in[e]) if k else delivered[e]) * dt
@@ -121,17 +145,58 @@ def _step(dt: float,
         x[i] = made
         fill[i] = (made + TINY) / (demand[i] + TINY)
         produced[i] += made * dt
-    for e in range(m):
+
+
+def _restock(dt: float, dst: np.ndarray, a: np.ndarray, sub_slot: np.ndarray,
+             stock: np.ndarray, delivered: np.ndarray, x: np.ndarray, sub_in: np.ndarray
+             ) -> None:
+    """A step's last pass: stocks after this step's use; the scratch back to zeros."""
+    k = sub_slot.shape[0]
+    for e in range(dst.shape[0]):
         avail = stock[e] + ((delivered[e] + sub_in[e]) if k else delivered[e]) * dt
         stock[e] = avail - _minimum(avail, a[e] * dt * x[dst[e]])
     for j in range(k):
         sub_in[sub_slot[j]] = 0.0
 
 
-def _run(steps: int, dt: float, *arrays: Any) -> None:
-    """``steps`` steps of ``dt`` in one call (a counterfactual path): ``_step``'s arrays."""
-    for _ in range(steps):
-        _step(dt, *arrays)
+def _run(steps: int, dt: float,
+         src: np.ndarray, dst: np.ndarray, a: np.ndarray, stock_target: np.ndarray,
+         restock_rate: np.ndarray, limit: np.ndarray, dispensable: np.ndarray,
+         essential_per_use: np.ndarray, slot_kind: np.ndarray, pooled: np.ndarray,
+         sub_slot: np.ndarray, sub_alt_node: np.ndarray, sub_rate_dt: np.ndarray,
+         sub_cap: np.ndarray, sub_pass: np.ndarray, final: np.ndarray, capacity: np.ndarray,
+         fill: np.ndarray, stock: np.ndarray, need_rate: np.ndarray, delivered: np.ndarray,
+         sub_level: np.ndarray, sub_delivered: np.ndarray, limits: np.ndarray,
+         x: np.ndarray, demand: np.ndarray, produced: np.ndarray, sub_in: np.ndarray) -> None:
+    """``steps`` steps of ``dt`` in one call (a counterfactual path), ``_step``'s arrays. Each
+    step's pass over the stocks is fused with the next step's shipments (the same operations
+    on the same values: a channel's shipment reads its own new stock, and the fills and needs
+    the previous step made), so a run makes two passes over the edges a step, not three."""
+    if steps < 1:
+        return
+    k = sub_slot.shape[0]
+    from_orders = np.zeros(x.shape[0])
+    _ship(src, stock_target, restock_rate, limit, fill, stock, need_rate, delivered, from_orders)
+    for step in range(steps):
+        _finish(dt, src, dst, a, stock_target, restock_rate, limit, dispensable,
+                essential_per_use, slot_kind, pooled, sub_slot, sub_alt_node, sub_rate_dt,
+                sub_cap, sub_pass, final, capacity, fill, stock, need_rate, delivered,
+                sub_level, sub_delivered, limits, x, demand, produced, sub_in, from_orders)
+        if step == steps - 1:
+            _restock(dt, dst, a, sub_slot, stock, delivered, x, sub_in)
+            return
+        from_orders[:] = 0.0
+        for e in range(src.shape[0]):
+            avail = stock[e] + ((delivered[e] + sub_in[e]) if k else delivered[e]) * dt
+            left = avail - _minimum(avail, a[e] * dt * x[dst[e]])
+            stock[e] = left
+            ship = _minimum(need_rate[e] + _maximum(stock_target[e] - left, 0.0)
+                            * restock_rate[e], limit[e])
+            supplier = src[e]
+            delivered[e] = ship * fill[supplier]
+            from_orders[supplier] += ship
+        for j in range(k):
+            sub_in[sub_slot[j]] = 0.0
 
 
 NUMPY_STEPS_FIRST = 3000
@@ -152,11 +217,15 @@ def _compile() -> tuple[Callable[..., None] | None, Callable[..., None] | None, 
     except ImportError:  # an install without numba: the numpy path gives the same numbers
         return None, None, "numpy (numba is not installed)"
     options: dict[str, Any] = {"cache": True, "error_model": "numpy", "fastmath": False}
-    global _minimum, _maximum, _step
+    global _minimum, _maximum, _ship, _finish, _restock, _step, _run
     _minimum = numba.njit(inline="always", **options)(_minimum)
     _maximum = numba.njit(inline="always", **options)(_maximum)
+    _ship = numba.njit(**options)(_ship)
+    _finish = numba.njit(**options)(_finish)
+    _restock = numba.njit(**options)(_restock)
     _step = numba.njit(**options)(_step)
-    return _step, numba.njit(**options)(_run), f"numba {numba.__version__}"
+    _run = numba.njit(**options)(_run)
+    return _step, _run, f"numba {numba.__version__}"
 
 
 def _mode() -> str:

@@ -146,6 +146,9 @@ class SupplyNetwork:
         self._leverage_cut = EdgeSelector(controllers=p.leverage_controllers,
                                           buyer_regions=(p.leverage_region,))
         """The edges ``leverage`` closes: the leverage controllers' into the leverage region."""
+        self._leverage_edges: list[np.ndarray] = []
+        """Their indices, once selected (a list, so that copies share it: hashing the selector
+        to look its selection up costs more than a leverage reading's other work)."""
         self._selections: dict[EdgeSelector, dict[str, int]] = {}
         """Edge selections already made (shared by copies: they depend on static data only)."""
         # Names for selectors, losses and indicators.
@@ -583,8 +586,11 @@ class SupplyNetwork:
         if run is None:
             return None
         p = self.world.parameters
+        if not self._leverage_edges:
+            self._leverage_edges.append(np.array(
+                list(self.select_edges(self._leverage_cut).values()), dtype=np.intp))
         opened = self._open.copy()
-        opened[list(self.select_edges(self._leverage_cut).values())] = 0.0
+        opened[self._leverage_edges[0]] = 0.0
         _, cut_limit, cut_sub_pass = self._channels(opened)
         one = self._scaled(1.0) if self._dt != 1.0 else None
         rest = horizon - whole
