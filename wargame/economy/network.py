@@ -204,7 +204,8 @@ class SupplyNetwork:
             if isinstance(value, np.ndarray) and name not in self._STATE:
                 value.flags.writeable = False
         self._k_sub_in = np.zeros(m)
-        """The kernel's scratch (shared by copies: every step leaves it all zeros again)."""
+        """The kernel's scratch, shared by copies: every step leaves it all zeros again, and the
+        kernel holds the GIL, so no two steps use it at once."""
         self._pristine = self.copy()
         """The network as built, which ``start_leverage`` reads (moves change ``self``)."""
         self._start_leverage: list[float] = []
