@@ -5,8 +5,10 @@ shares with their interval, leverage's readings marked) checked on the figure ob
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import shutil
+from pathlib import Path
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -17,17 +19,20 @@ from matplotlib.patches import Polygon, Rectangle
 
 from wargame import Game, load_scenario
 from wargame.montecarlo.analysis import compare, outcome_values, wilson_interval
+from wargame.montecarlo.headline import OUTCOMES, SHARES
 from wargame.montecarlo.labels import labels_for
 from wargame.montecarlo.plots import (
     _indicator_matrix,
     band_limits,
     comparison_chart,
+    distributions,
     distributions_figure,
     fan_chart,
     fan_figure,
 )
 from wargame.montecarlo.results import Results
 from wargame.montecarlo.runner import monte_carlo
+from wargame.montecarlo.showcase import FANS, NOTES, showcase
 from wargame.scenario.postures import with_postures
 
 
@@ -218,3 +223,28 @@ def test_a_far_outlying_band_is_clipped_and_said_so_the_bulk_stays_readable(post
     dots = [line for line in axes.get_lines() if line.get_marker() == "o"]
     assert len(dots) == len(postures)   # the horizon's reading, drawn as a point with its range
     plt.close(figure)
+
+
+def test_the_showcase_draws_its_plots_in_its_workers_to_the_bytes_drawn_here(tmp_path):
+    """The showcase's plots are drawn by its pool's workers while it prints the table: the
+    same files as the charts drawn in this process from the same batches, listed in the
+    same order (the fan charts, the distributions, the comparison)."""
+    stream = io.StringIO()
+    batches = showcase(3, seed=8, jobs=2, out=tmp_path / "show", progress=False,
+                       stream=stream)
+    listed = [line.strip() for line in stream.getvalue().splitlines()
+              if line.startswith("  ") and line.strip().endswith(".png")]
+    names = [f"fan-{indicator}.png" for indicator in FANS] + ["outcomes.png", "comparison.png"]
+    assert [Path(line).name for line in listed] == names
+    here = tmp_path / "here"
+    here.mkdir()
+    labels = labels_for(batches[0])
+    for indicator in FANS:
+        drawn = fan_chart(batches, indicator, here / f"fan-{indicator}.png", labels,
+                          NOTES.get(indicator))
+        assert drawn.read_bytes() == (tmp_path / "show" / "plots" / drawn.name).read_bytes()
+    for drawn in (distributions(batches, here / "outcomes.png", list(OUTCOMES), labels,
+                                shares=SHARES),
+                  comparison_chart(batches, here / "comparison.png", list(OUTCOMES), labels,
+                                   shares=SHARES)):
+        assert drawn.read_bytes() == (tmp_path / "show" / "plots" / drawn.name).read_bytes()

@@ -49,31 +49,60 @@ def showcase(runs: int = DEFAULT_RUNS, seed: int = 0, jobs: int | None = None,
     out = Path(out)
     batches = []
     jobs = default_jobs() if jobs is None else jobs
-    with shared_executor("process", jobs):  # one warm pool for the three postures
+    with shared_executor("process", jobs) as (pool, _):  # one warm pool for all of it
         for posture in POSTURES:
             print(f"running {runs} replications of {SCENARIO} under {posture} ...", file=stream,
                   flush=True)
             batches.append(monte_carlo(SCENARIO, runs, seed, jobs, out=out / posture,
                                        postures=[posture], progress=progress,
                                        series=list(FANS)))
-    for line in comparison_table(batches, OUTCOMES):
-        print(line, file=stream)
-    plots = out / "plots"
-    plots.mkdir(parents=True, exist_ok=True)
-    labels = labels_for(batches[0])
-    written = [fan_chart(batches, indicator, plots / f"fan-{indicator}.png", labels,
-                         NOTES.get(indicator))
-               for indicator in FANS]
-    written.append(distributions(batches, plots / "outcomes.png", list(OUTCOMES), labels,
-                                 shares=SHARES))
-    written.append(comparison_chart(batches, plots / "comparison.png", list(OUTCOMES), labels,
-                                    shares=SHARES))
+        # the plots drawn by the pool's workers (about 3 s of matplotlib, one core's worth,
+        # split over the cores) while this process prints the table
+        plots = out / "plots"
+        plots.mkdir(parents=True, exist_ok=True)
+        folders = tuple(str(results.path) for results in batches)
+        drawn = [pool.submit(draw, kind, folders, str(plots / name), indicator)
+                 for kind, name, indicator in plot_list()]
+        for line in comparison_table(batches, OUTCOMES):
+            print(line, file=stream)
+        order = [future.result() for future in drawn]
+    written = [plots / name for name in sorted(order, key=_shown_order)]
     print(f"\nresults: {out}/<posture>/ (Parquet; `wargame summary {out}/{POSTURES[0]}`)",
           file=stream)
     print("plots:", file=stream)
     for path in written:
         print(f"  {path}", file=stream)
     return batches
+
+
+def plot_list() -> list[tuple[str, str, str | None]]:
+    """The showcase's plots (kind, file name, indicator), the longest to draw first so that
+    the last to finish is a short one: the outcome distributions (nine panels), the comparison,
+    then the fan charts."""
+    return [("distributions", "outcomes.png", None), ("comparison", "comparison.png", None),
+            *(("fan", f"fan-{indicator}.png", indicator) for indicator in FANS)]
+
+
+def _shown_order(name: str) -> int:
+    """The order the plots are listed in: the fan charts, the distributions, the comparison."""
+    names = [f"fan-{indicator}.png" for indicator in FANS] + ["outcomes.png", "comparison.png"]
+    return names.index(name)
+
+
+def draw(kind: str, folders: tuple[str, ...], path: str, indicator: str | None) -> str:
+    """Draw one of the showcase's plots of the batches in ``folders`` to ``path`` (in a pool
+    worker or here: the same bytes); its file name."""
+    batches = [Results(Path(folder)) for folder in folders]
+    labels = labels_for(batches[0])
+    target = Path(path)
+    if kind == "fan":
+        assert indicator is not None
+        fan_chart(batches, indicator, target, labels, NOTES.get(indicator))
+    elif kind == "distributions":
+        distributions(batches, target, list(OUTCOMES), labels, shares=SHARES)
+    else:
+        comparison_chart(batches, target, list(OUTCOMES), labels, shares=SHARES)
+    return target.name
 
 
 def _estimate(value: float, low: float, high: float) -> str:
