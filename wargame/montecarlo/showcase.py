@@ -20,7 +20,7 @@ from typing import TextIO
 from wargame.montecarlo.analysis import OutcomeSummary, compare, summarise
 from wargame.montecarlo.backends import default_jobs, shared_executor
 from wargame.montecarlo.headline import OUTCOMES, POSTURES, SCENARIO, SHARES
-from wargame.montecarlo.labels import labels_for
+from wargame.montecarlo.labels import Labels, labels_for
 from wargame.montecarlo.plots import comparison_chart, distributions, fan_chart
 from wargame.montecarlo.progress import ProgressCallback
 from wargame.montecarlo.report import interval, number
@@ -61,7 +61,8 @@ def showcase(runs: int = DEFAULT_RUNS, seed: int = 0, jobs: int | None = None,
         plots = out / "plots"
         plots.mkdir(parents=True, exist_ok=True)
         folders = tuple(str(results.path) for results in batches)
-        drawn = [pool.submit(draw, kind, folders, str(plots / name), indicator)
+        labels = labels_for(batches[0])  # made here: a worker would parse the scenario again
+        drawn = [pool.submit(draw, kind, folders, str(plots / name), indicator, labels)
                  for kind, name, indicator in plot_list()]
         for line in comparison_table(batches, OUTCOMES):
             print(line, file=stream)
@@ -89,11 +90,11 @@ def _shown_order(name: str) -> int:
     return names.index(name)
 
 
-def draw(kind: str, folders: tuple[str, ...], path: str, indicator: str | None) -> str:
+def draw(kind: str, folders: tuple[str, ...], path: str, indicator: str | None,
+         labels: Labels) -> str:
     """Draw one of the showcase's plots of the batches in ``folders`` to ``path`` (in a pool
     worker or here: the same bytes); its file name."""
     batches = [Results(Path(folder)) for folder in folders]
-    labels = labels_for(batches[0])
     target = Path(path)
     if kind == "fan":
         assert indicator is not None
