@@ -62,6 +62,17 @@ def read_number(name: str, text: str, integer: bool) -> int | float:
     return int(value)
 
 
+def whole_number(text: str) -> int | None:
+    """``text`` as a whole number written in ASCII digits (an optional sign), else None.
+
+    Why not ``str.isdigit``: it takes ``²`` and other digits ``int`` refuses (a traceback), and
+    the fields that use this have no key filter (one dropped the ``.`` of ``12.5``)."""
+    body = text[1:] if text[:1] in "+-" else text
+    if not (body.isascii() and body.isdigit()):
+        return None
+    return int(text)
+
+
 def _hint(param: ParamView) -> str:
     parts = []
     if param.minimum is not None or param.maximum is not None:

@@ -15,7 +15,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
-from tui.forms import Tick
+from tui.forms import Tick, whole_number
 from tui.paths import Root
 from tui.session import Session, shipped
 from tui.typed import game_app
@@ -62,9 +62,9 @@ class StartScreen(Screen[None]):
             yield Label("Seats played by people (the others follow their doctrines)")
             yield Vertical(id="seats")
             yield Label("Seed")
-            # select_on_focus off: a key typed on arrival adds to the value, not replaces it
-            yield Input(value=str(self.seed), type="integer", id="seed", compact=True,
-                        select_on_focus=False)
+            # select_on_focus off: a key typed on arrival adds to the value, not replaces it;
+            # no type="integer": it dropped the "." of 12.5 and started seed 125 (read_seed says)
+            yield Input(value=str(self.seed), id="seed", compact=True, select_on_focus=False)
             yield Label("Save file (autosaved every turn and every facilitator action)")
             yield Input(value=str(self.save), id="save", compact=True, select_on_focus=False)
             yield Static("", id="start-error", classes="error")
@@ -206,8 +206,9 @@ class StartScreen(Screen[None]):
                         "again", field="#seats Checkbox")
             return
         text = self.query_one("#seed", Input).value.strip()
-        if not text.isdigit():
-            error.update(f"seed: must be a whole number ≥ 0 (got {text!r})")
+        seed = whole_number(text)
+        if seed is None or seed < 0:
+            self.refuse(f"seed: must be a whole number ≥ 0 (got {text!r})", field="#seed")
             return
         text_save = self.query_one("#save", Input).value.strip()
         if not text_save:
@@ -221,4 +222,4 @@ class StartScreen(Screen[None]):
         seats = tuple(team for team in self.scenario.teams
                       if self.query_one(f"#seat-{team}", Checkbox).value)
         error.update("")
-        game_app(self).start_game(self.scenario, int(text), seats, save)
+        game_app(self).start_game(self.scenario, seed, seats, save)

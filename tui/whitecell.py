@@ -21,6 +21,7 @@ from textual.widgets import (
     TabPane,
 )
 
+from tui.forms import whole_number
 from tui.seat import (
     Column,
     EventLogScreen,
@@ -136,8 +137,9 @@ class WhiteCellScreen(EventLogScreen):
                 yield Select([(view.label, view.name) for view in self.snapshot.indicators],
                              prompt="choose an indicator", id="override-indicator", compact=True)
                 yield Static("", id="override-current")
-                yield Input(placeholder="new value", type="number", id="override-value",
-                            compact=True)
+                # no type="number": it dropped keys it did not take (0,5 became 5); the
+                # value is read and refused inline (_override)
+                yield Input(placeholder="new value", id="override-value", compact=True)
                 yield Input(placeholder="rationale (recorded in the journal)",
                             id="override-rationale", compact=True)
                 yield Static("", id="override-error", classes="error")
@@ -147,7 +149,8 @@ class WhiteCellScreen(EventLogScreen):
                 yield Button("Advance to the end of the turn", id="advance", variant="primary",
                              compact=True)
                 yield Label("Roll back to the start of turn (1 = the game's start)")
-                yield Input(placeholder="turn", type="integer", id="rollback-turn", compact=True)
+                # no type="integer": it dropped the "." of 1.5 and asked for turn 15
+                yield Input(placeholder="turn", id="rollback-turn", compact=True)
                 yield Static("", id="turns-error", classes="error")
                 yield Button("Roll back...", id="rollback", variant="error", compact=True)
                 yield Button("Write the after-action report", id="report", compact=True)
@@ -257,11 +260,12 @@ class WhiteCellScreen(EventLogScreen):
         undoes what this turn has done so far); after the horizon, the last turn played."""
         text = self.query_one("#rollback-turn", Input).value.strip()
         last = self.snapshot.turn if self.snapshot.over else self.snapshot.turn + 1
-        if not text.isdigit() or not 1 <= int(text) <= last:
+        turn = whole_number(text)
+        if turn is None or not 1 <= turn <= last:
             self.show_error("turns", f"turn: a whole number from 1 to {last} (got {text!r})")
             return
         self.show_error("turns", "")
-        game_app(self).confirm_rollback(int(text))
+        game_app(self).confirm_rollback(turn)
 
     @on(Button.Pressed, "#report")
     def _report(self) -> None:
