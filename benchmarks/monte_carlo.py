@@ -8,11 +8,13 @@ the part of its wall spent outside replications. Chunks as the runner sizes them
 work, at least four a worker; ``--chunk-size`` fixes them), printed with each timing.
 
 1. replications/s per core (goal ≥ 100): the 1-worker batch's replications over its wall, and
-   over its compute alone; with a profile of where a warm replication's time goes;
+   over its compute alone; with a profile of where a warm replication's time goes; each batch
+   prints a replication's wall and CPU time where it ran (in this process, in the workers);
 2. speed-up of 2 workers over 1, same batch (goal ≥ 1.8×);
 3. a Dask LocalCluster against the process pool, both 2 workers, same batch (goal ≥ 0.9×;
    includes starting the cluster, as a user's batch does);
-4. writing results as a share of compute (goal ≤ 3%), from the 2-worker manifest's timings;
+4. writing results as a share of compute (goal ≤ 3%), from the 2-worker manifest's timings:
+   by the wall, and by CPU time (the parent's writing thread against the workers' CPU);
 5. peak memory of a 10k-run batch against a 1k-run batch (goal ≤ 1.2×), each in a fresh
    subprocess (peak RSS), on a light scenario so that 10k runs take seconds, not hours.
 
@@ -74,6 +76,16 @@ def outside(wall: float, manifest: dict) -> str:
             f"({100 * max(wall - busy, 0.0) / wall:.0f}%), chunks of {manifest['chunk_size']}")
 
 
+def per_replication(manifest: dict) -> str:
+    """A replication's cost where the batch ran it: the wall (what the chunks' timing measures)
+    and the CPU time of the process running it; a wall above the CPU is a worker waiting for a
+    core (the other worker, the parent, other load)."""
+    timings, runs = manifest["timings"], manifest["runs"]
+    cpu = timings.get("compute_cpu_seconds")
+    cpu_text = f", {1000 * cpu / runs:.1f} ms CPU" if cpu is not None else ""
+    return f"{1000 * timings['compute_seconds'] / runs:.1f} ms wall{cpu_text} a replication"
+
+
 def profile_one() -> str:
     from wargame import Game, load_scenario
     from wargame.economy import kernel
@@ -126,6 +138,7 @@ def main() -> None:
           f"{per_core / GOALS['per_core']:.2f}× the goal, "
           f"{verdict(per_core, GOALS['per_core'])}")
     print(f"   {outside(one, manifest_one)}")
+    print(f"   in this process: {per_replication(manifest_one)}")
     print("   where a replication's time goes (top functions by own time):")
     print(profile_one())
 
@@ -133,6 +146,8 @@ def main() -> None:
     print(f"2. 2 workers: {runs / two:.1f} replications/s, speed-up {one / two:.2f}× over 1 "
           f"worker (goal ≥ {GOALS['scaling']}×: {verdict(one / two, GOALS['scaling'])})")
     print(f"   {outside(two, manifest_two)}")
+    print(f"   in the workers: {per_replication(manifest_two)} (in-process: "
+          f"{per_replication(manifest_one)})")
 
     try:
         dask_time, manifest_dask = timed_batch(runs, 2, work / "dask", backend="dask",
@@ -141,6 +156,7 @@ def main() -> None:
               f"{two / dask_time:.2f}× the process pool (goal ≥ {GOALS['dask']}×: "
               f"{verdict(two / dask_time, GOALS['dask'])}; includes starting the cluster)")
         print(f"   {outside(dask_time, manifest_dask)}")
+        print(f"   in the Dask workers: {per_replication(manifest_dask)}")
     except Exception as exc:  # the extra may be absent
         print(f"3. Dask LocalCluster: not measured ({exc})")
 
@@ -150,6 +166,12 @@ def main() -> None:
           f"({timings['write_seconds']:.3f} s writing, {timings['compute_seconds']:.2f} s "
           f"computing, 2 workers); goal ≤ {100 * GOALS['writing']:.0f}%: "
           f"{verdict(share, GOALS['writing'], at_most=True)}")
+    cpu_share = timings["write_cpu_seconds"] / timings["compute_cpu_seconds"]
+    print(f"   in CPU time (what writing takes from the workers; the rest of its wall is fsync "
+          f"waiting for the disk, while the workers compute the next chunks): "
+          f"{100 * cpu_share:.2f}% ({timings['write_cpu_seconds']:.3f} s of "
+          f"{timings['compute_cpu_seconds']:.2f} s); "
+          f"{verdict(cpu_share, GOALS['writing'], at_most=True)}")
 
     light = work / "light.yaml"
     light.write_text(LIGHT, encoding="utf-8")

@@ -17,6 +17,7 @@ from tests.montecarlo.conftest import LADDER
 from wargame import load_scenario
 from wargame.engine.game import Game
 from wargame.montecarlo import replication as chunks
+from wargame.montecarlo import runner
 from wargame.montecarlo.backends import WORKER_ENVIRONMENT, executor, shared_executor
 from wargame.montecarlo.replication import ChunkJob, _series_columns
 from wargame.montecarlo.runner import _chunk_size, monte_carlo
@@ -104,6 +105,23 @@ def test_chunks_give_each_worker_several_and_one_worker_one_long_chunk():
     # a replication of the ladder takes about a millisecond: time alone would give 1000
     assert _chunk_size(job, 40, 2) == 5  # 40 runs, 2 workers, 4 chunks each
     assert _chunk_size(job, 40, 1) == 40
+
+
+def test_the_chunk_probe_stops_at_one_replication_when_the_balance_decides(monkeypatch):
+    scenario = load_scenario(LADDER)
+    job = ChunkJob(0, 0, 0, 0, json.dumps(scenario_dump(scenario)), tuple(scenario.outcomes), ())
+    probes: list[ChunkJob] = []
+
+    def counted(probe: ChunkJob) -> chunks.ChunkResult:
+        probes.append(probe)
+        return chunks.run_chunk(probe)
+
+    monkeypatch.setattr(runner, "run_chunk", counted)
+    assert _chunk_size(job, 40, 2) == 5 and len(probes) == 1  # even the first allows 5
+    probes.clear()
+    # a million runs: each worker's quarter would be far more than 3 s, so time decides, on
+    # the faster of two warm replications
+    assert _chunk_size(job, 1_000_000, 2) == runner.MAX_CHUNK and len(probes) == 3
 
 
 def test_series_from_arrays_are_the_bytes_series_from_rows_were():

@@ -102,23 +102,31 @@ def _default_series(scenario: Scenario) -> list[str]:
     return chosen[:MAX_SERIES]
 
 
+def _timed(job: ChunkJob) -> float:
+    started = time.perf_counter()
+    run_chunk(job)
+    return time.perf_counter() - started
+
+
 def _chunk_size(job: ChunkJob, runs: int, jobs: int) -> int:
     """Replications per chunk for about ``TARGET_CHUNK_SECONDS`` of work, and (with more than
     one worker) small enough to give each of ``jobs`` workers ``CHUNKS_PER_WORKER`` chunks.
 
     The work is the faster of the second and third of three timed replications: the first in a
     process prepares the scenario's template, and one of the next may load the compiled network
-    kernel (``economy.kernel.NUMPY_STEPS_FIRST``), neither of which a worker pays again."""
+    kernel (``economy.kernel.NUMPY_STEPS_FIRST``), neither of which a worker pays again. When
+    the first (the slowest) already leaves the balance the smaller bound, the other two are not
+    run: the answer is the balance's (a showcase's postures each paid them while the workers
+    waited). Chunking never changes a result, only how the work is cut."""
     probe = ChunkJob(-1, 0, 1, job.seed, job.scenario_json, job.outcomes, (), job.journal_text,
                      job.at_turn)
-    timed = []
-    for _ in range(3):
-        started = time.perf_counter()
-        run_chunk(probe)
-        timed.append(time.perf_counter() - started)
+    balanced = runs if jobs <= 1 else -(-runs // (CHUNKS_PER_WORKER * jobs))
+    timed = [_timed(probe)]
+    if round(TARGET_CHUNK_SECONDS / max(timed[0], 1e-4)) >= balanced:
+        return max(1, min(MAX_CHUNK, balanced))
+    timed += [_timed(probe), _timed(probe)]
     seconds = max(min(timed[1:]), 1e-4)
     by_time = round(TARGET_CHUNK_SECONDS / seconds)
-    balanced = runs if jobs <= 1 else -(-runs // (CHUNKS_PER_WORKER * jobs))
     return max(1, min(MAX_CHUNK, by_time, balanced))
 
 
@@ -411,8 +419,11 @@ def _run(out: Path, manifest: dict[str, Any], template: ChunkJob, chunk_size: in
 
 def _store(out: Path, manifest: dict[str, Any], job: ChunkJob, result: ChunkResult,
            schema: Any) -> None:
-    """Write the chunk's parts, then list them in the manifest (in that order: see storage)."""
-    started = time.perf_counter()
+    """Write the chunk's parts, then list them in the manifest (in that order: see storage).
+    Timed by the wall (``write_seconds``) and by this thread's CPU (``write_cpu_seconds``: what
+    writing takes from the workers on a machine whose cores they keep busy; the rest of the wall
+    is fsync waiting for the disk)."""
+    started, cpu_started = time.perf_counter(), time.thread_time()
     write_part(out / "summary", job.index, result.summary, schema)
     write_part(out / "series", job.index, series_table(result.series), SERIES_SCHEMA)
     manifest["chunks"].append({"index": job.index, "start": job.start, "stop": job.stop,
@@ -423,5 +434,8 @@ def _store(out: Path, manifest: dict[str, Any], job: ChunkJob, result: ChunkResu
     manifest["failures"].sort(key=lambda failure: failure["replication"])
     timings = manifest["timings"]
     timings["compute_seconds"] = timings.get("compute_seconds", 0.0) + result.seconds
+    timings["compute_cpu_seconds"] = timings.get("compute_cpu_seconds", 0.0) + result.cpu_seconds
     save_manifest(out, manifest)
     timings["write_seconds"] = timings.get("write_seconds", 0.0) + time.perf_counter() - started
+    timings["write_cpu_seconds"] = (timings.get("write_cpu_seconds", 0.0) + time.thread_time()
+                                    - cpu_started)
