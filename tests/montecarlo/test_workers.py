@@ -68,12 +68,21 @@ def worker_state() -> tuple[dict[str, str | None], bool, bool, int | None]:
             kernel._chosen is not None, blas)
 
 
+def worker_profiles() -> bool:
+    """Whether the Dask worker running this samples its tasks' stacks (its profiler)."""
+    import dask
+
+    return bool(dask.config.get("distributed.worker.profile.enabled"))
+
+
 def test_dask_workers_have_one_blas_and_numba_thread_and_are_warmed(monkeypatch):
     pytest.importorskip("distributed")
     monkeypatch.setenv("OMP_NUM_THREADS", "3")  # set by the user: the workers still get 1
     monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
     with executor("dask", 2, warm=True) as (pool, _):
         environment, engine, kernel, blas = pool.submit(worker_state).result()
+        profiling = pool.submit(worker_profiles).result()
+    assert not profiling  # the batch's own cluster does not sample the chunks' stacks
     assert environment == WORKER_ENVIRONMENT
     assert engine and kernel
     assert blas in (None, 1)

@@ -175,17 +175,25 @@ def _worker_environment(also: Iterable[str] = ()) -> Iterator[None]:
                 os.environ[name] = value
 
 
+LOCAL_CLUSTER_CONFIG = {"distributed.worker.profile.enabled": False}
+"""Dask settings for the ``LocalCluster`` a batch starts (a cluster at ``--address`` is the
+user's, set as they chose): no statistical profiler in the workers, which sampled the running
+chunk's stack every 10 ms (its SimPy frames run deep) for a dashboard the batch does not open."""
+
+
 def _local_cluster(jobs: int) -> Any:
-    """A ``LocalCluster`` of ``jobs`` one-thread worker processes, each started with
-    ``WORKER_ENVIRONMENT`` (through ``distributed.nanny.pre-spawn-environ``, which the nanny
-    also uses to restart a worker; Dask sets the BLAS three to 1 there by default, not numba's,
-    and lets a variable already set in this process win, so ours are set here too)."""
+    """A ``LocalCluster`` of ``jobs`` one-thread worker processes (``LOCAL_CLUSTER_CONFIG``
+    passed to them by their nannies), each started with ``WORKER_ENVIRONMENT`` (through
+    ``distributed.nanny.pre-spawn-environ``, which the nanny also uses to restart a worker;
+    Dask sets the BLAS three to 1 there by default, not numba's, and lets a variable already
+    set in this process win, so ours are set here too)."""
     import dask
     from distributed import LocalCluster
 
     environ = {**dask.config.get("distributed.nanny.pre-spawn-environ", default={}),
                **WORKER_ENVIRONMENT}
-    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}), \
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ,
+                          **LOCAL_CLUSTER_CONFIG}), \
             _worker_environment(also=(*environ, "PYTHONHASHSEED")), \
             _workers_do_not_import_main():  # its nannies spawn workers as the pool does
         return LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
