@@ -30,7 +30,8 @@ from tui.start import StartScreen
 from tui.whitecell import WhiteCellScreen
 from wargame import WargameError
 from wargame.errors import JournalError, OutputError
-from wargame.files import SaveLock
+from wargame.files import SaveLock, save_text_atomic
+from wargame.report import after_action_report
 from wargame.scenario.schema import Scenario
 
 SLOW_SECONDS = 0.15
@@ -327,9 +328,6 @@ class WargameApp(App[None]):
         target = self.save_path.with_suffix(".report.md")
 
         def write() -> Path:
-            from wargame.files import save_text_atomic
-            from wargame.report import after_action_report
-
             for path in (target, target.with_suffix(".html")):
                 if self.root.check(path).exists() and not is_report(path):
                     raise OutputError(f"{path}: exists and is not an after-action report, so "

@@ -19,6 +19,7 @@ from pathlib import Path
 from wargame import shipped_scenarios
 from wargame.errors import OutputError, ScenarioError, WargameError
 from wargame.files import is_regular_file, is_within, starts_with
+from wargame.report import is_report as written_by_wargame
 
 JOURNAL_MARKER = b'{"record":"header","format":"wargame-journal"'
 """How every journal's first line starts (the engine writes the header with these keys first)."""
@@ -29,8 +30,6 @@ is_journal = starts_with(JOURNAL_MARKER)
 def is_report(path: Path) -> bool:
     """An after-action report wargame wrote (``wargame.report.is_report``), so a report beside
     a save may replace an older one, never another file; not a FIFO, which would block."""
-    from wargame.report import is_report as written_by_wargame
-
     return is_regular_file(path) and written_by_wargame(path)
 
 
