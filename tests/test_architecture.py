@@ -8,6 +8,7 @@ import graphlib
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -161,3 +162,69 @@ def test_a_sensitivity_worker_does_not_import_matplotlib():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, check=True)
     assert done.stdout.strip() == "False"
+
+
+def _functions_calling(tree: ast.Module, attribute: str) -> set[str]:
+    """Names of the functions whose bodies call ``<something>.env.<attribute>(...)``."""
+    found = set()
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(function):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == attribute
+                    and isinstance(node.func.value, ast.Attribute)
+                    and node.func.value.attr == "env"):
+                found.add(function.name)
+    return found
+
+
+def test_advance_and_step_until_share_one_loop():
+    """Game time moves in one place: ``Engine._play``, which both ``advance`` and
+    ``step_until`` call (two loops had drifted apart: one journalled, one ended turns)."""
+    modules = _modules()
+    movers = {(name, function) for name, tree in modules.items()
+              for attribute in ("run", "step")
+              for function in _functions_calling(tree, attribute)}
+    assert movers == {("wargame.engine.core", "_play")}
+    core = modules["wargame.engine.core"]
+    calls = {function.name: {node.func.attr for node in ast.walk(function)
+                             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
+             for function in ast.walk(core) if isinstance(function, ast.FunctionDef)}
+    assert "_play" in calls["advance"] and "_play" in calls["step_until"]
+
+
+def test_no_bare_wargame_error_is_raised():
+    """Every raise names the documented class that fits (``WargameError`` is their base, for
+    catching, not for raising): the same mistake then raises the same class everywhere."""
+    bare = []
+    for path in [*ROOT.rglob("*.py"), *(ROOT.parent / "tui").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and node.exc is not None:
+                called = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+                name = called.attr if isinstance(called, ast.Attribute) else \
+                    getattr(called, "id", None)
+                if name == "WargameError":
+                    bare.append(f"{path.relative_to(ROOT.parent)}:{node.lineno}")
+    assert bare == []
+
+
+def test_loading_a_scenario_does_not_read_the_default_world_again(tmp_path, monkeypatch):
+    """A validator re-read and re-parsed the shipped world on every load (~0.45 s each)."""
+    from wargame import load_scenario
+    from wargame.economy import spec
+
+    load_scenario("status-quo-2022")  # the world is read here, if not before
+    read: list[str] = []
+    parse = spec._load
+
+    def counted(text: str, file: str) -> Any:
+        read.append(file)
+        return parse(text, file)
+
+    monkeypatch.setattr(spec, "_load", counted)
+    copy = tmp_path / "copy.yaml"
+    copy.write_text((ROOT.parent / "scenarios" / "status-quo-2022.yaml").read_text(
+        encoding="utf-8"), encoding="utf-8")
+    scenario = load_scenario(copy)  # a new file: parsed and validated, not remembered
+    assert scenario.economy is not None and read == []
