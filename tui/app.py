@@ -25,7 +25,7 @@ from textual.widget import Widget
 from tui.dialogs import ConfirmScreen, HandoverScreen, HelpScreen, seat_title
 from tui.paths import Root, is_report, replaceable_save
 from tui.seat import SeatScreen
-from tui.session import WHITE_CELL, Session, Snapshot
+from tui.session import Session
 from tui.start import StartScreen
 from tui.whitecell import WhiteCellScreen
 from wargame import WargameError
@@ -33,6 +33,7 @@ from wargame.errors import JournalError, OutputError
 from wargame.files import SaveLock, save_text_atomic
 from wargame.report import after_action_report
 from wargame.scenario.schema import Scenario
+from wargame.views import WHITE_CELL, Snapshot
 
 SLOW_SECONDS = 0.15
 """Show the loading indicator when an engine call takes longer than this."""

@@ -8,8 +8,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Markdown, Static
 
-from tui.session import WHITE_CELL
 from tui.typed import game_app
+from wargame.views import WHITE_CELL
 
 
 def seat_title(seat: str, names: dict[str, str]) -> str:

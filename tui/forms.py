@@ -14,7 +14,7 @@ from typing import Any
 from textual.containers import Vertical
 from textual.widgets import Checkbox, Input, Select, Static
 
-from tui.session import MoveView, ParamView
+from wargame.views import MoveView, ParamView
 
 
 class FormError(ValueError):

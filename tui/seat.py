@@ -33,9 +33,9 @@ from textual.widgets import (
 )
 
 from tui.forms import FormError, param_widgets, read_params
-from tui.session import EventView, Snapshot
 from tui.typed import game_app
 from wargame.text import short_number, sparkline
+from wargame.views import EventView, Snapshot
 
 
 def status_line(snapshot: Snapshot, title: str) -> str:

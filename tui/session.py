@@ -14,117 +14,16 @@ has the game's latest state.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wargame import Game, Journal, load_scenario, shipped_scenarios
+from wargame import Game, Journal, load_scenario, shipped_scenarios, views
 from wargame.errors import GameStateError, OutputError
 from wargame.files import SaveLock
 from wargame.scenario.schema import Scenario
-
-WHITE_CELL = "white"
-"""The seat that sees the truth (the facilitator's)."""
-@dataclass(frozen=True)
-class IndicatorView:
-    name: str
-    label: str
-    unit: str
-    value: float
-    history: tuple[float, ...]
-    minimum: float | None = None
-    """The scenario's bounds (None: unbounded on that side): the override form shows them."""
-    maximum: float | None = None
-
-
-@dataclass(frozen=True)
-class EventView:
-    id: str
-    turn: int
-    week: float
-    date: str
-    actor: str
-    kind: str
-    description: str
-    cause: str
-
-
-@dataclass(frozen=True)
-class ParamView:
-    name: str
-    type: str
-    description: str
-    unit: str
-    minimum: float | None
-    maximum: float | None
-    default: Any
-    choices: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class MoveView:
-    kind: str
-    description: str
-    lag_weeks: float
-    uses_left: int | None
-    params: tuple[ParamView, ...]
-
-
-@dataclass(frozen=True)
-class PendingView:
-    id: str
-    kind: str
-    params: str
-    status: str
-    effective_in: float | None
-    """Weeks until it takes effect (None while only submitted: its lag starts at the turn)."""
-    lag_weeks: float
-    team: str = ""
-
-
-@dataclass(frozen=True)
-class LinkView:
-    edge: str
-    open: float
-    leakage: float | None
-    """None for seats that cannot see smuggling."""
-
-    @property
-    def status(self) -> str:
-        if self.open <= 0.001:
-            state = "cut"
-        elif self.open < 0.999:
-            state = f"restricted ({self.open:.0%} open)"
-        else:
-            state = "open"
-        if self.leakage:
-            state += f", leaking {self.leakage:.0%}"
-        return state
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What one seat sees at one moment: everything a screen renders."""
-
-    seat: str
-    scenario: str
-    turn: int
-    week: float
-    date: str
-    horizon_weeks: float
-    over: bool
-    indicators: tuple[IndicatorView, ...]
-    events: tuple[EventView, ...]
-    """Newest first."""
-    moves: tuple[MoveView, ...]
-    pending: tuple[PendingView, ...]
-    links: tuple[LinkView, ...]
-    outcomes: tuple[tuple[str, float | None], ...]
-
-
-def _cause(cause: Any) -> str:
-    """``rule us_signals after e4``, ``move m3``, ``inject #0``: what produced an event."""
-    return str(cause)
+from wargame.views import (  # re-exported: the screens import them from here
+    Snapshot,
+)
 
 
 class Session:
@@ -240,43 +139,7 @@ class Session:
     # ---- seeing ------------------------------------------------------------------------------
 
     def snapshot(self, seat: str) -> Snapshot:
-        game = self.game
-        team = None if seat == WHITE_CELL else seat
-        specs = game.scenario.indicators
-        indicators = tuple(
-            IndicatorView(name, specs[name].name or name, specs[name].unit, value,
-                          tuple(v for _, v in game.history(name, team)), specs[name].min,
-                          specs[name].max)
-            for name, value in game.indicators(team).items())
-        events = tuple(
-            EventView(e.id, e.turn, e.week, game.date_of(e.week).isoformat(), e.actor or "-",
-                      e.kind, e.description, _cause(e.cause))
-            for e in reversed(game.events(team)) if e.kind != "turn")
-        moves: tuple[MoveView, ...] = ()
-        if team is not None:
-            moves = tuple(
-                MoveView(option.kind, option.description, option.lag_weeks, option.uses_left,
-                         tuple(ParamView(name, spec.type, spec.description,
-                                         getattr(spec, "unit", ""), getattr(spec, "min", None),
-                                         getattr(spec, "max", None), spec.default,
-                                         tuple(getattr(spec, "choices", ()) or ()))
-                               for name, spec in option.params.items()))
-                for option in game.legal_moves(team))
-        # a team sees its own moves; the white cell every team's, before the turn ends too
-        pending: tuple[PendingView, ...] = tuple(
-            PendingView(p.id, p.kind, ", ".join(f"{k}={v}" for k, v in p.params.items()),
-                        p.status, None if p.effective_week is None
-                        else max(0.0, p.effective_week - game.week), p.lag_weeks, p.team)
-            for p in game.pending(team))
-        links: tuple[LinkView, ...] = ()
-        if game.economy is not None:
-            links = tuple(LinkView(edge, open_, leak if team is None or leak == 0 else None)
-                          for edge, open_, leak in game.economy.edge_status()
-                          if open_ < 0.999 or (leak and team is None))
-        return Snapshot(
-            seat, game.scenario.meta.name, game.turn, game.week, game.date.isoformat(),
-            game.scenario.meta.horizon_weeks, game.over, indicators, events, moves, pending,
-            links, tuple(game.outcomes().items()) if team is None else ())
+        return views.snapshot(self.game, seat)
 
     def date_of_turn_end(self, turn: int) -> dt.date:
         return self.game.date_of(turn * self.game.scenario.meta.turn_weeks)

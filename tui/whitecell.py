@@ -31,9 +31,9 @@ from tui.seat import (
     show_situation,
     status_line,
 )
-from tui.session import IndicatorView, Snapshot
 from tui.typed import game_app
 from wargame.text import short_number
+from wargame.views import IndicatorView, Snapshot
 
 CUSTOM = "__custom__"
 OUTCOME_COLUMNS = (Column("outcome", rest=True), Column("so far", right=True))

@@ -8,8 +8,8 @@ from textual.widgets import Button, Input, Select
 
 from tests.tui.test_app import enter_seat, run_async, settle, show_tab, start
 from tui.app import WargameApp
-from tui.session import IndicatorView
 from tui.whitecell import WhiteCellScreen, bounds_text, within
+from wargame.views import IndicatorView
 
 
 @run_async
