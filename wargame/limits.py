@@ -33,6 +33,9 @@ rule answering a move at once): a longer chain is a loop."""
 MAX_TEXT = 10_000
 """Characters in a free text a person or program submits (a rationale, an injected event's
 description)."""
+MAX_RATIONALE = 2_000
+"""Characters in a player's rationale for a move or a withdrawal (``Game.submit`` and
+``Game.withdraw``): a paragraph of why, carried in the journal and the after-action report."""
 MAX_JOURNAL_BYTES = 256 * 1024 * 1024
 """A journal file, as written and as read."""
 MAX_SCENARIO_BYTES = 1024 * 1024

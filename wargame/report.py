@@ -59,12 +59,29 @@ def _events_by_turn(game: Game) -> dict[int, list[Event]]:
     return dict(sorted(turns.items()))
 
 
+def _vetoes(game: Game) -> dict[str, dict[str, Any]]:
+    """The white cell's vetoes by the id of the move each struck."""
+    return {action["detail"]["move"]: action for action in _facilitator(game)
+            if action.get("action") == "veto"}
+
+
 def _not_played(game: Game) -> set[str]:
     """Ids of the players' moves that were never played: withdrawn before their turn advanced,
-    or still waiting for it when the game was saved."""
+    vetoed by the white cell, or still waiting for it when the game was saved."""
     ids = {record["move"] for record in game.journal.records
            if record.get("record") == "withdraw"}
-    return ids | {move.id for move in game.pending() if move.status == "submitted"}
+    return ids | set(_vetoes(game)) | {move.id for move in game.pending()
+                                       if move.status == "submitted"}
+
+
+def _said(rationale: Any) -> str:
+    """A player's rationale before what became of the move ("rationale: ...; "), or nothing."""
+    return f"rationale: {rationale}; " if rationale is not None else ""
+
+
+def _with_rationale(text: str, rationale: Any) -> str:
+    """A move (or what became of it) with the player's rationale, when one was given."""
+    return f"{text}; rationale: {rationale}" if rationale is not None else text
 
 
 def _decisions(game: Game) -> dict[str, list[dict[str, Any]]]:
@@ -75,7 +92,8 @@ def _decisions(game: Game) -> dict[str, list[dict[str, Any]]]:
         if record.get("record") == "move" and record["id"] not in not_played:
             by_team[record["team"]].append({
                 "id": record["id"], "turn": record["turn"], "week": record["week"],
-                "kind": record["kind"], "params": record.get("params", {})})
+                "kind": record["kind"], "params": record.get("params", {}),
+                "move": _with_rationale(record["kind"], record.get("rationale"))})
     for moves in by_team.values():
         moves.sort(key=lambda move: move["week"])
     return by_team
@@ -156,17 +174,28 @@ def _cause(game: Game, cause: Any, made: dict[str, dict[str, Any]]) -> str:
 def _unplayed(game: Game) -> dict[str, list[dict[str, Any]]]:
     """Each team's moves its players submitted but that never happened, listed apart from the
     decisions so the report shows what was considered without counting it as done."""
-    withdrawn = {record["move"] for record in game.journal.records
+    withdrawn = {record["move"]: record for record in game.journal.records
                  if record.get("record") == "withdraw"}
+    vetoed = _vetoes(game)
     not_played = _not_played(game)
     by_team: dict[str, list[dict[str, Any]]] = {team: [] for team in game.teams}
     for record in game.journal.records:
         if record.get("record") == "move" and record["id"] in not_played:
+            move_id = record["id"]
+            if move_id in withdrawn:
+                why = withdrawn[move_id].get("rationale")
+                what = "withdrawn before the turn advanced" + (
+                    f" (rationale for withdrawing: {why})" if why is not None else "")
+            elif move_id in vetoed:
+                veto = vetoed[move_id]
+                what = f"vetoed by the white cell ({veto['id']}: {veto['rationale']})"
+            else:
+                what = "submitted, the turn not yet advanced"
             by_team[record["team"]].append({
-                "id": record["id"], "turn": record["turn"], "week": record["week"],
+                "id": move_id, "turn": record["turn"], "week": record["week"],
                 "kind": record["kind"], "params": record.get("params", {}),
-                "what": ("withdrawn before the turn advanced" if record["id"] in withdrawn
-                         else "submitted, the turn not yet advanced")})
+                "rationale": record.get("rationale"),
+                "move": _with_rationale(record["kind"], record.get("rationale")), "what": what})
     return by_team
 
 
@@ -351,7 +380,7 @@ def markdown_report(game: Game) -> str:
         if human:
             out += ([_DECIDED, "", "| turn | week | move | parameters | id |",
                      "|---|---|---|---|---|",
-                     *(f"| {m['turn']} | {m['week']:.1f} | {_md(m['kind'])} | "
+                     *(f"| {m['turn']} | {m['week']:.1f} | {_md(m['move'])} | "
                        f"{_md(_params(m['params']))} | {_md(m['id'])} |" for m in moves), ""]
                     if moves else [_NOT_DECIDED, ""])
         else:
@@ -368,7 +397,8 @@ def markdown_report(game: Game) -> str:
         if unplayed[team]:
             out += ["Withdrawn or not played (not decisions):", ""]
             out += [f"- {_md(m['id'])}, turn {m['turn']}: {_md(m['kind'])} "
-                    f"({_md(_params(m['params']))}), {m['what']}" for m in unplayed[team]]
+                    f"({_md(_params(m['params']))}), {_md(_said(m['rationale']))}"
+                    f"{_md(m['what'])}" for m in unplayed[team]]
             out.append("")
     out += ["## Facilitator actions", ""]
     actions = _facilitator(game)
@@ -618,7 +648,7 @@ def html_report(game: Game) -> str:
         elif moves:
             parts.append(f"<p>{e(_DECIDED)}</p>" + _table(
                 ["turn", "week", "move", "parameters", "id"],
-                [[m["turn"], f"{m['week']:.1f}", m["kind"], _params(m["params"]), m["id"]]
+                [[m["turn"], f"{m['week']:.1f}", m["move"], _params(m["params"]), m["id"]]
                  for m in moves]))
         else:
             parts.append(f"<p>{e(_NOT_DECIDED)}</p>")
@@ -632,7 +662,7 @@ def html_report(game: Game) -> str:
         if unplayed[team]:
             parts.append("<p>Withdrawn or not played (not decisions):</p>" + _table(
                 ["id", "turn", "move", "parameters", "what happened"],
-                [[m["id"], m["turn"], m["kind"], _params(m["params"]), m["what"]]
+                [[m["id"], m["turn"], m["move"], _params(m["params"]), m["what"]]
                  for m in unplayed[team]]))
     actions = _facilitator(game)
     parts.append("<h2>Facilitator actions</h2>" + (_table(

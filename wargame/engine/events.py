@@ -132,6 +132,9 @@ class PendingMove:
     effective_week: float | None
     """When it takes effect (None while merely submitted: the lag starts at announcement)."""
     lag_weeks: float
+    rationale: str | None = None
+    """Why the team made it, as its player gave it with ``Game.submit`` (None: not said). Only
+    the team and the white cell see it: it is in no event."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -132,14 +132,19 @@ class Game:
         """The moves ``team`` may submit now, with their parameter specifications and lags."""
         return self._engine.moves.legal_moves(team)
 
-    def submit(self, move: Move | dict[str, Any]) -> PendingMove:
+    def submit(self, move: Move | dict[str, Any], rationale: str | None = None) -> PendingMove:
         """Queue a move for the next ``advance``; raises ``MoveError`` and changes nothing if the
-        move is illegal (unknown team or kind, not available, parameters out of bounds)."""
-        return self._engine.moves.submit(move)
+        move is illegal (unknown team or kind, not available, parameters out of bounds).
 
-    def withdraw(self, move_id: str) -> None:
-        """Take back a submitted move before the turn advances."""
-        self._engine.moves.withdraw(move_id)
+        ``rationale`` is the player's why, free text of at most ``wargame.limits.MAX_RATIONALE``
+        characters: journalled with the move, on its ``PendingMove``, in the after-action
+        report, and in no event (other teams never see it)."""
+        return self._engine.moves.submit(move, rationale)
+
+    def withdraw(self, move_id: str, rationale: str | None = None) -> None:
+        """Take back a submitted move before the turn advances (``rationale`` as for
+        ``submit``: journalled with the withdrawal and shown in the report)."""
+        self._engine.moves.withdraw(move_id, rationale)
 
     def pending(self, team: str | None = None) -> list[PendingMove]:
         """Moves submitted but not yet announced, and moves announced but not yet in effect."""
@@ -189,6 +194,12 @@ class Game:
     def override(self, indicator: str, value: float, rationale: str) -> Event:
         """Set an indicator to a value within its bounds, recording why."""
         return self._undoable(lambda: self._engine.white_cell.override(indicator, value, rationale))
+
+    def veto(self, move_id: str, rationale: str) -> Event:
+        """Strike a team's submitted move before the turn advances (its use is given back, as
+        by ``withdraw``); returns the ``veto`` event, which the move's team sees with the
+        rationale. A move unknown or already announced raises ``MoveError``, changing nothing."""
+        return self._undoable(lambda: self._engine.white_cell.veto(move_id, rationale))
 
     def _undoable(self, action: Callable[[], T]) -> T:
         """Run an action that plays game time or applies effects; if it fails half-way (a bound
@@ -304,11 +315,12 @@ class Game:
         engine = self._engine
         if kind == "move":
             pending = engine.moves.submit(Move(team=record["team"], kind=record["kind"],
-                                         params=record["params"]))
+                                               params=record["params"]),
+                                          record.get("rationale"))
             if pending.id != record["id"]:
                 raise JournalError(f"move id {record['id']} replays as {pending.id}")
         elif kind == "withdraw":
-            engine.moves.withdraw(record["move"])
+            engine.moves.withdraw(record["move"], record.get("rationale"))
         elif kind == "advance":
             engine.advance()
         elif kind == "step":
@@ -321,6 +333,8 @@ class Game:
                 engine.white_cell.inject_event(detail, why)
             elif action == "inject_move":
                 engine.white_cell.inject_move(detail, why)
+            elif action == "veto":
+                engine.white_cell.veto(detail["move"], why)
             else:
                 engine.white_cell.override(detail["indicator"], detail["value"], why)
 

@@ -5,7 +5,7 @@ further line is one record, tagged by ``record``:
 
 - ``move``: a team submitted a move (input);
 - ``withdraw``: a submitted move was taken back before the turn advanced (input);
-- ``facilitator``: the white cell injected, overrode or adjudicated (input);
+- ``facilitator``: the white cell injected, overrode, vetoed a move or adjudicated (input);
 - ``advance``: the turn was advanced (input);
 - ``fork``: the game was forked onto a new seed (and seats) (input);
 - ``event``: something happened (output, regenerated on replay and compared byte for byte).
@@ -93,12 +93,16 @@ class MoveRecord(_Record):
     team: str
     kind: str
     params: dict[str, Any]
+    rationale: str | None = None
+    """The player's why, when one was given (the key is absent otherwise)."""
 
 
 class WithdrawRecord(_Record):
     record: Literal["withdraw"]
     move: str
     turn: int
+    rationale: str | None = None
+    """The player's why, when one was given (the key is absent otherwise)."""
 
 
 class InjectMoveDetail(_Record):
@@ -110,6 +114,11 @@ class InjectMoveDetail(_Record):
 class OverrideDetail(_Record):
     indicator: str
     value: float
+
+
+class VetoDetail(_Record):
+    move: str
+    """The id of the submitted move the white cell struck."""
 
 
 class _Facilitator(_Record):
@@ -135,8 +144,14 @@ class OverrideRecord(_Facilitator):
     detail: OverrideDetail
 
 
+class VetoRecord(_Facilitator):
+    action: Literal["veto"]
+    detail: VetoDetail
+
+
 FacilitatorRecord = Annotated[
-    InjectEventRecord | InjectMoveRecord | OverrideRecord, Field(discriminator="action")]
+    InjectEventRecord | InjectMoveRecord | OverrideRecord | VetoRecord,
+    Field(discriminator="action")]
 """A white-cell action; its ``detail`` is checked for its action, so replay never meets an
 override without an indicator."""
 

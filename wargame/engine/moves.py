@@ -17,10 +17,13 @@ from wargame.engine.effects import EffectFn
 from wargame.engine.events import Cause, Move, MoveOption, PendingMove
 from wargame.errors import Issue, MoveError
 from wargame.frozen import FrozenDict
+from wargame.limits import MAX_RATIONALE
 from wargame.scenario.conditions import Predicate, compile_condition
 from wargame.scenario.params import check_params
 from wargame.scenario.references import unknown_move
 from wargame.scenario.schema import Stage
+from wargame.text import echo_value
+from wargame.validated import text_problem
 from wargame.yamlio import issues_from_validation
 
 if TYPE_CHECKING:
@@ -114,9 +117,10 @@ class MoveBook:
                              for path, message in problems])
         return FrozenDict(params)
 
-    def submit(self, move: Move | dict[str, Any]) -> PendingMove:
+    def submit(self, move: Move | dict[str, Any], rationale: str | None = None) -> PendingMove:
         engine = self.engine
         move = self.parse(move)
+        check_rationale(rationale)
         if engine.over:
             raise MoveError(Issue("the game is over; no more moves can be made", "move"))
         params = self.checked_params(move)
@@ -132,30 +136,46 @@ class MoveBook:
             raise MoveError(Issue(f"'{move.kind}' {why} (legal now: {legal})", "move.kind"))
         move_id = self.next_id()
         self.uses[key] = self.uses.get(key, 0) + 1
-        engine.journal.append({"record": "move", "id": move_id, "turn": engine.playing,
-                               "week": engine.week, "team": move.team, "kind": move.kind,
-                               "params": params})
+        record = {"record": "move", "id": move_id, "turn": engine.playing, "week": engine.week,
+                  "team": move.team, "kind": move.kind, "params": params}
+        if rationale is not None:  # no key without one: older journals stay byte for byte
+            record["rationale"] = rationale
+        engine.journal.append(record)
         pending = PendingMove(move_id, move.team, move.kind, params, "submitted", None,
-                              spec.lag_weeks)
+                              spec.lag_weeks, rationale)
         self.submitted.append(pending)
         return pending
 
-    def withdraw(self, move_id: str) -> None:
-        for position, pending in enumerate(self.submitted):
+    def withdraw(self, move_id: str, rationale: str | None = None) -> None:
+        check_rationale(rationale)
+        pending = self.take_back(move_id, "withdraw", "withdrawn")
+        record = {"record": "withdraw", "move": pending.id, "turn": self.engine.playing}
+        if rationale is not None:
+            record["rationale"] = rationale
+        self.engine.journal.append(record)
+
+    def find_submitted(self, move_id: object, verb: str, done: str) -> PendingMove:
+        """The submitted move ``move_id``; else ``MoveError`` naming it and what ``verb`` (to
+        withdraw, to veto) could take."""
+        for pending in self.submitted:
             if pending.id == move_id:
-                del self.submitted[position]
-                self.uses[(pending.team, pending.kind)] -= 1
-                self.engine.journal.append({"record": "withdraw", "move": move_id,
-                                            "turn": self.engine.playing})
-                return
+                return pending
         if not isinstance(move_id, str):  # ids come from clients as JSON: anything at all
             raise MoveError(Issue(f"a move id is text like 'm1' (got {move_id!r})", "move"))
         if move_id in self.announced:
             raise MoveError(Issue(f"move {move_id} was announced at the turn's start and can no "
-                                  "longer be withdrawn", "move"))
+                                  f"longer be {done}", "move"))
         known = ", ".join(p.id for p in self.submitted) or "none"
-        raise MoveError(Issue(f"no submitted move {move_id!r} to withdraw (withdrawable: {known})",
+        listed = "withdrawable" if verb == "withdraw" else "submitted"
+        raise MoveError(Issue(f"no submitted move {move_id!r} to {verb} ({listed}: {known})",
                               "move"))
+
+    def take_back(self, move_id: object, verb: str, done: str) -> PendingMove:
+        """Remove a submitted move and give its use back (a withdrawal, a veto)."""
+        pending = self.find_submitted(move_id, verb, done)
+        self.submitted.remove(pending)  # ids are unique: this is the one found
+        self.uses[(pending.team, pending.kind)] -= 1
+        return pending
 
     def pending(self, team: str | None = None) -> list[PendingMove]:
         if team is not None:
@@ -174,10 +194,10 @@ class MoveBook:
         submitted, self.submitted = self.submitted, []
         for pending in submitted:
             self.announce(pending.id, pending.team, pending.kind, pending.params,
-                          Cause("move", pending.id))
+                          Cause("move", pending.id), pending.rationale)
 
     def announce(self, move_id: str, team: str, kind: str, params: dict[str, Any],
-                 cause: Cause) -> None:
+                 cause: Cause, rationale: str | None = None) -> None:
         engine = self.engine
         spec = self.scenario.teams[team].moves[kind]
         key = (team, kind)
@@ -192,7 +212,7 @@ class MoveBook:
         emit(f"{kind}.announced", team, visible, cause, spec.description,
              {"move": move_id, "params": params, "effective_week": effective})
         self.announced[move_id] = PendingMove(move_id, team, kind, params, "announced",
-                                              effective, lag)
+                                              effective, lag, rationale)
         for stage in spec.stages:
             def reach_stage(_event: simpy.Event, stage: Stage = stage) -> None:
                 emit(f"{kind}.{stage.name}", team, visible, Cause("move", move_id),
@@ -213,3 +233,21 @@ class MoveBook:
         self.engine.emit(kind, team, self.visible[key], cause,
                          self.scenario.teams[team].moves[kind].description,
                          {"move": move_id, "params": params}, self.effects[key], params)
+
+
+def check_rationale(rationale: object) -> None:
+    """A player's rationale (for a move, a withdrawal): None, or text that is not blank, has no
+    control or invisible characters and is at most ``MAX_RATIONALE`` characters long; else
+    ``MoveError`` on the field ``rationale``."""
+    if rationale is None:
+        return
+    if not isinstance(rationale, str):
+        problem: str | None = f"must be text or None (got {echo_value(rationale)})"
+    elif not rationale.strip():
+        problem = "when given, says why in words (got blank text); leave it out for none"
+    else:
+        problem = text_problem(rationale)
+        if problem is None and len(rationale) > MAX_RATIONALE:
+            problem = f"may be at most {MAX_RATIONALE} characters (got {len(rationale)})"
+    if problem is not None:
+        raise MoveError(Issue(problem, "rationale"))

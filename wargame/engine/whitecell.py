@@ -1,5 +1,6 @@
-"""The white cell's powers: inject an event or a move, override an indicator — each with a
-rationale, journalled as a ``facilitator`` record before it acts, so a replay repeats it."""
+"""The white cell's powers: inject an event or a move, override an indicator, veto a team's
+submitted move — each with a rationale, journalled as a ``facilitator`` record before it acts, so
+a replay repeats it."""
 
 from __future__ import annotations
 
@@ -75,6 +76,19 @@ class WhiteCell:
         move_id = moves.next_id()
         moves.announce(move_id, move.team, move.kind, params, cause)
         return move_id
+
+    def veto(self, move_id: str, rationale: str) -> Event:
+        """Strike a team's submitted (not yet announced) move: it is taken back as a withdrawal
+        is, its use given back, and a ``veto`` event tells the team (and the white cell) why."""
+        moves = self.engine.moves
+        pending = moves.find_submitted(move_id, "veto", "vetoed")
+        cause = self._facilitator("veto", rationale, {"move": pending.id})
+        moves.take_back(pending.id, "veto", "vetoed")
+        return self.engine.emit(
+            "veto", None, (pending.team,), cause,
+            f"White cell vetoes move {pending.id} ({pending.kind}): {rationale}",
+            {"move": pending.id, "team": pending.team, "kind": pending.kind,
+             "rationale": rationale})
 
     def override(self, indicator: str, value: float, rationale: str) -> Event:
         engine = self.engine
